@@ -1,0 +1,63 @@
+// Elementwise binary ops with NumPy broadcasting, one pipeline per op (override OP).
+// a, b: any shapes broadcastable to out; their strides are 0 along broadcast axes.
+// out: [n] f32, row-major with shape P.shape (rank P.rank <= 8).
+
+struct BroadcastParams {
+  n: u32,
+  rank: u32,
+  shape: array<vec4<u32>, 2>,
+  a_strides: array<vec4<u32>, 2>,
+  b_strides: array<vec4<u32>, 2>,
+}
+
+override WG: u32 = 256;
+override OP: u32 = 0;
+
+@group(0) @binding(0) var<uniform> P: BroadcastParams;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;  // [n]
+
+fn at(v: array<vec4<u32>, 2>, k: u32) -> u32 {
+  return v[k / 4u][k % 4u];
+}
+
+fn apply(x: f32, y: f32) -> f32 {
+  switch OP {
+    case 0u: { return x + y; }
+    case 1u: { return x - y; }
+    case 2u: { return x * y; }
+    case 3u: { return x / y; }
+    case 4u: { return pow_signed(x, y); }
+    default: { return x; }
+  }
+}
+
+// x^p for real p; negative bases only for integer p (as in PyTorch), NaN otherwise.
+fn pow_signed(v: f32, p: f32) -> f32 {
+  if (p == 0.0) { return 1.0; }
+  if (v >= 0.0) { return pow(v, p); }
+  if (p != floor(p)) {
+    var nan_bits = 0x7fc00000u;  // a var, not a constant: WGSL rejects NaN in constant expressions
+    return bitcast<f32>(nan_bits);
+  }
+  let m = pow(-v, p);
+  return select(m, -m, (i32(p) & 1) == 1);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.n) { return; }
+  var rem = i;
+  var ia = 0u;
+  var ib = 0u;
+  for (var k = i32(P.rank) - 1; k >= 0; k--) {
+    let d = at(P.shape, u32(k));
+    let c = rem % d;
+    rem = rem / d;
+    ia += c * at(P.a_strides, u32(k));
+    ib += c * at(P.b_strides, u32(k));
+  }
+  out[i] = apply(a[ia], b[ib]);
+}

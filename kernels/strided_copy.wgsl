@@ -1,0 +1,38 @@
+// Strided copy, the kernel of permute and broadcast_to: out[i] = x[sum_k coord_k(i) * strides[k]],
+// where coord(i) is the row-major coordinate of element i in an array of shape P.shape.
+// permute passes the input's strides in output-axis order; broadcast_to passes 0 along stretched axes.
+// An element is W f32 words (W = 2 for complex64, interleaved re, im); strides count elements.
+
+struct StridedCopyParams {
+  n: u32,
+  rank: u32,
+  shape: array<vec4<u32>, 2>,
+  strides: array<vec4<u32>, 2>,
+}
+
+override WG: u32 = 256;
+override W: u32 = 1;
+
+@group(0) @binding(0) var<uniform> P: StridedCopyParams;
+@group(0) @binding(1) var<storage, read> x: array<f32>;          // input, any layout the strides describe; W words per element
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [n * W], row-major with shape P.shape (rank <= 8)
+
+fn at(v: array<vec4<u32>, 2>, k: u32) -> u32 {
+  return v[k / 4u][k % 4u];
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.n) { return; }
+  var rem = i;
+  var src = 0u;
+  for (var k = i32(P.rank) - 1; k >= 0; k--) {
+    let d = at(P.shape, u32(k));
+    src += (rem % d) * at(P.strides, u32(k));
+    rem = rem / d;
+  }
+  for (var c = 0u; c < W; c++) {
+    out[i * W + c] = x[src * W + c];
+  }
+}

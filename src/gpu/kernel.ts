@@ -1,0 +1,95 @@
+import { WgnoError } from '../errors';
+import type { UniformFields, UniformLayout } from './uniforms';
+
+/**
+ * Threads per workgroup for 1-D kernels. WGSL declares `override WG: u32` and
+ * `@workgroup_size(WG)`; the pipeline sets WG from this constant and `grid1d` divides by it,
+ * so the shader and the dispatch count can never disagree.
+ */
+export const WORKGROUP_SIZE = 256;
+
+/** Largest workgroup count per dispatch dimension guaranteed by WebGPU's default limits. */
+export const MAX_GROUPS_PER_DIM = 65535;
+
+export type Access = 'read' | 'read_write';
+
+/**
+ * A WGSL compute kernel: its source file, its uniform struct (binding 0 when present) and its
+ * storage bindings in order (bindings 1..n, or 0..n-1 without uniforms).
+ */
+export interface KernelDef<F extends UniformFields = UniformFields> {
+  readonly name: string;
+  readonly source: string;
+  readonly entry: string;
+  readonly params: UniformLayout<F> | null;
+  readonly storage: readonly Access[];
+}
+
+/** Every kernel defined so far (tests check each WGSL struct against its TS layout). */
+export const allKernels: KernelDef[] = [];
+
+export function defineKernel<F extends UniformFields>(def: {
+  name: string;
+  source: string;
+  entry?: string;
+  params?: UniformLayout<F>;
+  storage: readonly Access[];
+}): KernelDef<F> {
+  const k = { entry: 'main', params: null, ...def } as KernelDef<F>;
+  allKernels.push(k as unknown as KernelDef);
+  return k;
+}
+
+/** Workgroup grid covering n threads in 1-D, folded into y when x would exceed the limit. */
+export function grid1d(n: number, wg = WORKGROUP_SIZE): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg));
+  if (groups <= MAX_GROUPS_PER_DIM) return [groups, 1, 1];
+  const y = Math.ceil(groups / MAX_GROUPS_PER_DIM);
+  if (y > MAX_GROUPS_PER_DIM) {
+    throw new WgnoError(
+      'dispatch',
+      `${n} threads exceed the ${MAX_GROUPS_PER_DIM}^2 workgroup grid`,
+    );
+  }
+  return [MAX_GROUPS_PER_DIM, y, 1];
+}
+
+/** Overrides every kernel gets; kernels may add their own. */
+export function baseOverrides(): Record<string, number> {
+  return { WG: WORKGROUP_SIZE };
+}
+
+export function bindGroupLayoutEntries(k: KernelDef): GPUBindGroupLayoutEntry[] {
+  const entries: GPUBindGroupLayoutEntry[] = [];
+  if (k.params)
+    entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  const base = k.params ? 1 : 0;
+  k.storage.forEach((a, i) =>
+    entries.push({
+      binding: base + i,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: a === 'read' ? 'read-only-storage' : 'storage' },
+    }),
+  );
+  return entries;
+}
+
+/** Turn WGSL compilation messages into one readable error naming the kernel and source lines. */
+export async function describeCompileError(
+  k: KernelDef,
+  module: GPUShaderModule,
+  cause: unknown,
+): Promise<WgnoError> {
+  const info = await module.getCompilationInfo();
+  const lines = k.source.split('\n');
+  const msgs = info.messages
+    .filter((m) => m.type === 'error')
+    .map(
+      (m) =>
+        `  kernels/${k.name}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}\n    | ${lines[m.lineNum - 1] ?? ''}`,
+    );
+  const detail = msgs.length
+    ? msgs.join('\n')
+    : String(cause instanceof Error ? cause.message : cause);
+  return new WgnoError(`kernel ${k.name}`, `WGSL pipeline creation failed:\n${detail}`);
+}

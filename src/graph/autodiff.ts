@@ -1,0 +1,86 @@
+import { WgnoError, fmtShape } from '../errors';
+import { opDef } from '../ops/registry';
+import { add } from '../ops/binary';
+import { fill } from '../ops/fill';
+import type { Tensor } from './tensor';
+
+/** Tensors reachable from `roots`, inputs before users (iterative DFS, deterministic order). */
+export function topoSort(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [];
+  for (const r of roots) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    stack.push([r, 0]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [t, i] = top;
+      if (i < t.inputs.length) {
+        top[1]++;
+        const child = t.inputs[i];
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * Reverse-mode autodiff: append the VJP of every node between the leaves and `loss` to the same
+ * graph, and set `.grad` on every leaf with requiresGrad. Gradients of a tensor used more than once
+ * are summed. `.grad` holds the gradient of this loss (no accumulation across calls).
+ */
+export function backward(loss: Tensor, seed?: Tensor): void {
+  if (!seed && loss.size !== 1) {
+    throw new WgnoError(
+      'backward',
+      `the loss has shape ${fmtShape(loss.shape)}; backward() needs a single value (reduce with sum or mean first) or an explicit seed gradient`,
+    );
+  }
+  if (!loss.requiresGrad) {
+    throw new WgnoError(
+      'backward',
+      'the loss does not depend on any tensor with requiresGrad: true',
+    );
+  }
+  if (seed && (seed.dtype !== loss.dtype || seed.shape.join() !== loss.shape.join())) {
+    throw new WgnoError(
+      'backward',
+      `seed ${fmtShape(seed.shape)} ${seed.dtype} must match the loss ${fmtShape(loss.shape)} ${loss.dtype}`,
+    );
+  }
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(loss, seed ?? fill(loss.rt, loss.shape, 1));
+  const order = topoSort([loss]);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k];
+    const g = grads.get(t);
+    if (!g || !t.requiresGrad) continue;
+    if (t.op === null) {
+      t.grad = g;
+      continue;
+    }
+    const needs = t.inputs.map((x) => x.requiresGrad);
+    const def = opDef(t.op);
+    const gin = (def.vjp as (a: unknown) => (Tensor | null)[])({
+      g,
+      inputs: t.inputs,
+      out: t,
+      attrs: t.attrs,
+      needs,
+    });
+    t.inputs.forEach((x, i) => {
+      const gi = gin[i];
+      if (!needs[i] || !gi) return;
+      const prev = grads.get(x);
+      grads.set(x, prev ? add(prev, gi) : gi);
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { WgnoError, fmtShape } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+import type { OpName } from '../ops/registry';
+import { byteSize, numel, type DType, type Shape, type TensorSpec } from './shape';
+
+let nextId = 1;
+
+/** Where a computed tensor's value lives after a step ran. */
+export interface Location {
+  readonly buffer: GPUBuffer;
+  readonly ready: () => boolean;
+}
+
+/**
+ * A handle to a value on the GPU. Leaves own a buffer (parameters, inputs, constants); every other
+ * tensor is a node of the lazily recorded graph: `op` applied to `inputs` with `attrs`. Nothing runs
+ * until a value is needed: `await t.read()`, or a compiled Step.
+ *
+ * Layout: row-major, channel-first; complex64 is interleaved (re, im) f32 pairs.
+ */
+export class Tensor implements TensorSpec {
+  readonly id = nextId++;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** The gradient of the last `backward()` that reached this tensor (a lazy tensor). */
+  grad: Tensor | null = null;
+  /** Set by the planner when a step computes this tensor as an output. */
+  location: Location | null = null;
+  private destroyed = false;
+
+  constructor(
+    readonly rt: Runtime,
+    spec: TensorSpec,
+    readonly op: OpName | null,
+    readonly inputs: readonly Tensor[],
+    readonly attrs: unknown,
+    public requiresGrad: boolean,
+    /** Leaf storage; null for computed tensors. */
+    readonly buffer: GPUBuffer | null,
+  ) {
+    this.shape = Object.freeze([...spec.shape]);
+    this.dtype = spec.dtype;
+  }
+
+  get isLeaf(): boolean {
+    return this.op === null;
+  }
+  /** Number of elements (complex elements count once). */
+  get size(): number {
+    return numel(this.shape);
+  }
+  get bytes(): number {
+    return byteSize(this);
+  }
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** Copy the value to the CPU. Computes it first if no step has. Complex: interleaved pairs. */
+  async read(): Promise<Float32Array> {
+    this.assertAlive('read');
+    if (this.buffer) return this.rt.readBuffer(this.buffer, this.bytes);
+    if (!this.location || !this.location.ready()) await this.rt.evaluate([this]);
+    return this.rt.readBuffer(this.location!.buffer, this.bytes);
+  }
+
+  /**
+   * Reverse-mode autodiff from this scalar loss: appends the backward graph and sets `.grad` on
+   * every leaf with requiresGrad. Nothing runs until a value is read or a step is compiled.
+   */
+  backward(seed?: Tensor): void {
+    this.rt.backward(this, seed);
+  }
+
+  /** Overwrite a leaf's contents (new inputs for a replayed step). No allocation. */
+  write(data: ArrayLike<number>): void {
+    this.assertAlive('write');
+    if (!this.buffer) {
+      throw new WgnoError(
+        'write',
+        `tensor ${fmtShape(this.shape)} is computed by '${this.op}'; only leaves (rt.tensor) can be written`,
+      );
+    }
+    this.rt.writeBuffer(this.buffer, toF32('write', data, this));
+  }
+
+  /** Release the GPU memory of a leaf; any later use is an error. */
+  destroy(): void {
+    this.destroyed = true;
+    this.buffer?.destroy();
+    this.location = null;
+  }
+
+  assertAlive(what: string): void {
+    if (this.destroyed) {
+      throw new WgnoError(
+        what,
+        `tensor ${fmtShape(this.shape)} (${this.op ?? 'leaf'}) was destroyed`,
+      );
+    }
+  }
+
+  toString(): string {
+    return `Tensor(${this.op ?? 'leaf'}, ${fmtShape(this.shape)}, ${this.dtype})`;
+  }
+}
+
+/** Validate host data against a tensor spec and return it as a Float32Array. */
+export function toF32(op: string, data: ArrayLike<number>, spec: TensorSpec): Float32Array {
+  const want = numel(spec.shape) * (spec.dtype === 'complex64' ? 2 : 1);
+  if (data.length !== want) {
+    const per =
+      spec.dtype === 'complex64' ? ' (complex64: 2 floats per element, interleaved re, im)' : '';
+    throw new WgnoError(
+      op,
+      `data has ${data.length} values but shape ${fmtShape(spec.shape)} ${spec.dtype} needs ${want}${per}`,
+    );
+  }
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}

@@ -1,0 +1,67 @@
+/**
+ * wgno: a WebGPU-native runtime for neural operators. Public API.
+ */
+export {
+  init,
+  Runtime,
+  type InitOptions,
+  type RuntimeStats,
+  type CompileOptions,
+} from './gpu/runtime';
+export { Tensor } from './graph/tensor';
+export { Step } from './graph/executor';
+export type { Plan, Update } from './graph/planner';
+export type { DType, Shape, TensorSpec } from './graph/shape';
+export { WgnoError, DeviceLostError } from './errors';
+export { backward } from './graph/autodiff';
+export { fill } from './ops/fill';
+export * from './ops/unary';
+export { add, sub, mul, div, pow, sumTo } from './ops/binary';
+export {
+  Adam,
+  AdamW,
+  SGD,
+  StepLR,
+  Optimizer,
+  type AdamOptions,
+  type SgdOptions,
+  type ParamList,
+} from './train/optim';
+export { evaluateReference } from './graph/reference';
+export { Rng } from './random';
+export { sum, mean, l2Norm } from './ops/reduce';
+export { matmul } from './ops/matmul';
+export { channelLinear } from './ops/channel_linear';
+export { reshape, permute, broadcastTo, transpose } from './ops/layout';
+export { pad, slice, crop } from './ops/pad';
+export { concat } from './ops/concat';
+export { flatten, unsqueeze, squeeze } from './ops/layout';
+export * from './io/index';
+export { fft, ifft, rfft, irfft } from './ops/fft';
+export { complex, real, imag, conj, cmul } from './ops/complex';
+export { spectralMul, spectralWgrad } from './ops/spectral';
+export { lpLoss, h1Loss, mseLoss, centralDiff, type LossOptions } from './train/losses';
+export { Module } from './nn/module';
+export { ChannelMLP } from './nn/channel_mlp';
+export { SpectralConv } from './nn/spectral_conv';
+export { TuckerSpectralConv, tuckerRank } from './nn/tucker_spectral_conv';
+export { cmatmul, modeProduct } from './ops/complex_matmul';
+export { GridEmbedding, gridCoordinates } from './nn/embedding';
+export { FNO, type FNOConfig } from './models/fno';
+export { TFNO, type TFNOConfig } from './models/tfno';
+export {
+  Trainer,
+  NonFiniteLossError,
+  type TrainableModel,
+  type TrainerOptions,
+  type RolloutConfig,
+  type Progress,
+  type EvalResult,
+} from './train/trainer';
+export {
+  writeCheckpointFile,
+  readCheckpointFile,
+  type Checkpoint,
+  type TrainerState,
+} from './train/checkpoint';
+export type { HostArray } from './train/data';

@@ -1,0 +1,214 @@
+import { WgnoError } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+import type { Tensor } from '../graph/tensor';
+import { add, mul } from '../ops/binary';
+import { channelLinear } from '../ops/channel_linear';
+import { crop, pad } from '../ops/pad';
+import { gelu } from '../ops/unary';
+import { Rng } from '../random';
+import { ChannelMLP, reshapeWeight } from '../nn/channel_mlp';
+import { GridEmbedding } from '../nn/embedding';
+import { Module, uniformInit } from '../nn/module';
+import { SpectralConv } from '../nn/spectral_conv';
+import { TuckerSpectralConv } from '../nn/tucker_spectral_conv';
+
+/** neuraloperator's FNO constructor arguments in camelCase, with the same defaults. */
+export interface FNOConfig {
+  nModes: readonly number[];
+  inChannels: number;
+  outChannels: number;
+  hiddenChannels: number;
+  nLayers?: number;
+  liftingChannelRatio?: number;
+  projectionChannelRatio?: number;
+  positionalEmbedding?: 'grid' | null;
+  channelMlpExpansion?: number;
+  /** Fraction of each spatial size zero-padded on both sides after lifting (neuraloperator domain_padding). */
+  domainPadding?: number | null;
+  /** null: dense spectral weights; 'tucker': Tucker-factorized ones (TFNO, tltorch's TuckerTensor). */
+  factorization?: 'tucker' | null;
+  /**
+   * Tucker rank (factorization 'tucker'): a fraction of the dense parameter count as tensorly's
+   * validate_tucker_rank reads it (neuraloperator's default 1.0), an integer >= 2 for the same rank
+   * on every mode, or the list (r_in, r_out, r_1, ..., r_d). See tuckerRank.
+   */
+  rank?: number | readonly number[];
+  /** Seed of the parameter initialisation (wgno only). */
+  seed?: number;
+}
+
+const KEYS = new Set([
+  'nModes',
+  'inChannels',
+  'outChannels',
+  'hiddenChannels',
+  'nLayers',
+  'liftingChannelRatio',
+  'projectionChannelRatio',
+  'positionalEmbedding',
+  'channelMlpExpansion',
+  'domainPadding',
+  'factorization',
+  'rank',
+  'seed',
+]);
+
+/** Python's round(): halves go to the even neighbour (round(2.5) = 2), as neuraloperator computes sizes. */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function positiveInt(name: string, v: unknown): number {
+  if (!Number.isInteger(v) || (v as number) < 1)
+    throw new WgnoError('FNO', `${name} must be an integer >= 1, got ${String(v)}`);
+  return v as number;
+}
+
+/** One FNO block's parameters, named as neuraloperator's fno_blocks.*.{i}. */
+class Block {
+  constructor(
+    readonly conv: SpectralConv | TuckerSpectralConv,
+    readonly skip: Tensor,
+    readonly mlp: ChannelMLP,
+    readonly gate: Tensor,
+  ) {}
+}
+
+/**
+ * The Fourier Neural Operator of neuraloperator 2.x (Li et al. 2021), 1-D to 3-D, with its
+ * state_dict names: lifting -> n_layers Fourier blocks -> projection. Runs at any resolution that
+ * has at least as many frequencies as modes kept (zero-shot super-resolution).
+ *
+ * @example
+ * const model = new FNO(rt, { nModes: [12, 12], inChannels: 3, outChannels: 1, hiddenChannels: 32 });
+ * model.loadStateDict(readSafetensors(bytes));
+ * const y = model.forward(rt.tensor(data, [4, 3, 64, 64]));
+ */
+export class FNO extends Module {
+  readonly config: Required<
+    Omit<FNOConfig, 'domainPadding' | 'factorization' | 'positionalEmbedding'>
+  > &
+    Pick<FNOConfig, 'domainPadding' | 'factorization' | 'positionalEmbedding'>;
+  private readonly lifting: ChannelMLP;
+  private readonly projection: ChannelMLP;
+  private readonly blocks: Block[] = [];
+  private readonly embedding: GridEmbedding | null;
+
+  constructor(rt: Runtime, cfg: FNOConfig) {
+    super(rt);
+    for (const k of Object.keys(cfg))
+      if (!KEYS.has(k))
+        throw new WgnoError(
+          'FNO',
+          `unknown config key '${k}'; valid keys: ${[...KEYS].join(', ')}`,
+        );
+    const factorization =
+      cfg.factorization == null ? null : String(cfg.factorization).toLowerCase();
+    if (factorization !== null && factorization !== 'tucker')
+      throw new WgnoError(
+        'FNO',
+        `factorization '${String(cfg.factorization)}' is not supported; use null (dense weights) or 'tucker'`,
+      );
+    const d = cfg.nModes?.length ?? 0;
+    if (d < 1 || d > 3)
+      throw new WgnoError('FNO', `nModes must list 1 to 3 mode counts, got [${cfg.nModes ?? ''}]`);
+    const h = positiveInt('hiddenChannels', cfg.hiddenChannels);
+    this.config = {
+      nModes: [...cfg.nModes],
+      inChannels: positiveInt('inChannels', cfg.inChannels),
+      outChannels: positiveInt('outChannels', cfg.outChannels),
+      hiddenChannels: h,
+      nLayers: positiveInt('nLayers', cfg.nLayers ?? 4),
+      liftingChannelRatio: cfg.liftingChannelRatio ?? 2,
+      projectionChannelRatio: cfg.projectionChannelRatio ?? 2,
+      positionalEmbedding: cfg.positionalEmbedding === undefined ? 'grid' : cfg.positionalEmbedding,
+      channelMlpExpansion: cfg.channelMlpExpansion ?? 0.5,
+      domainPadding: cfg.domainPadding ?? null,
+      factorization: factorization as 'tucker' | null,
+      rank: cfg.rank ?? 1,
+      seed: cfg.seed ?? 0,
+    };
+    const c = this.config;
+    if (c.positionalEmbedding !== 'grid' && c.positionalEmbedding !== null)
+      throw new WgnoError(
+        'FNO',
+        `positionalEmbedding must be 'grid' or null, got '${String(c.positionalEmbedding)}'`,
+      );
+    if (c.domainPadding != null && !(c.domainPadding >= 0 && c.domainPadding < 1))
+      throw new WgnoError('FNO', `domainPadding must be in [0, 1), got ${c.domainPadding}`);
+    const rng = new Rng(c.seed);
+    this.embedding = c.positionalEmbedding === 'grid' ? new GridEmbedding(rt) : null;
+    const liftIn = c.inChannels + (this.embedding ? d : 0);
+    const lift = Math.trunc(c.liftingChannelRatio * h); // neuraloperator: int(ratio * hidden)
+    this.lifting = this.child(
+      'lifting',
+      new ChannelMLP(rt, rng, lift > 0 ? [liftIn, lift, h] : [liftIn, h]),
+    );
+    const mid = pyRound(c.channelMlpExpansion * h);
+    const blocks = new BlocksContainer(rt);
+    this.child('fno_blocks', blocks);
+    for (let i = 0; i < c.nLayers; i++) {
+      const conv = blocks.add(
+        `convs.${i}`,
+        c.factorization === 'tucker'
+          ? new TuckerSpectralConv(rt, rng, h, h, c.nModes, c.rank)
+          : new SpectralConv(rt, rng, h, h, c.nModes),
+      );
+      const skip = blocks.addParam(`fno_skips.${i}.conv.weight`, uniformInit(rng, h * h, h), [
+        h,
+        h,
+        1,
+      ]);
+      const mlp = blocks.add(`channel_mlp.${i}`, new ChannelMLP(rt, rng, [h, mid, h]));
+      const gate = blocks.addParam(`channel_mlp_skips.${i}.weight`, new Float32Array(h).fill(1), [
+        1,
+        h,
+        ...new Array<number>(d).fill(1),
+      ]);
+      this.blocks.push(new Block(conv, skip, mlp, gate));
+    }
+    const proj = Math.trunc(c.projectionChannelRatio * h);
+    this.projection = this.child('projection', new ChannelMLP(rt, rng, [h, proj, c.outChannels]));
+  }
+
+  /** x: [batch, inChannels, n1, ..., nd] -> [batch, outChannels, n1, ..., nd]. */
+  forward(x: Tensor): Tensor {
+    const c = this.config;
+    const d = c.nModes.length;
+    if (x.shape.length !== d + 2 || x.shape[1] !== c.inChannels) {
+      throw new WgnoError(
+        'FNO',
+        `input [${x.shape.join(', ')}] must be [batch, ${c.inChannels}, ${d} spatial axes]`,
+      );
+    }
+    if (this.embedding) x = this.embedding.forward(x);
+    x = this.lifting.forward(x);
+    const padding = c.domainPadding
+      ? [0, 0, ...x.shape.slice(2).map((n) => pyRound(c.domainPadding! * n))]
+      : null;
+    if (padding) x = pad(x, padding, padding);
+    const h = c.hiddenChannels;
+    this.blocks.forEach((blk, i) => {
+      const last = i === this.blocks.length - 1;
+      const skipFno = channelLinear(x, reshapeWeight(blk.skip, h, h));
+      const skipMlp = mul(x, blk.gate);
+      x = add(blk.conv.forward(x), skipFno);
+      if (!last) x = gelu(x);
+      x = add(blk.mlp.forward(x), skipMlp);
+      if (!last) x = gelu(x);
+    });
+    if (padding) x = crop(x, padding, padding);
+    return this.projection.forward(x);
+  }
+}
+
+/** The `fno_blocks` namespace: convs.{i}, fno_skips.{i}, channel_mlp.{i}, channel_mlp_skips.{i}. */
+class BlocksContainer extends Module {
+  add<M extends Module>(name: string, m: M): M {
+    return this.child(name, m);
+  }
+  addParam(name: string, data: Float32Array, shape: number[]): Tensor {
+    return this.param(name, data, shape);
+  }
+}

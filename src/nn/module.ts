@@ -1,0 +1,98 @@
+import { WgnoError, fmtShape } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+import type { Tensor } from '../graph/tensor';
+import type { HostTensor } from '../io/host_tensor';
+import { asComplex } from '../io/host_tensor';
+import type { Rng } from '../random';
+
+/**
+ * A layer or model: a tree of named parameters whose dotted paths are neuraloperator's state_dict
+ * names, so checkpoints move both ways through safetensors.
+ */
+export abstract class Module {
+  private readonly params: [string, Tensor][] = [];
+  private readonly children: [string, Module][] = [];
+
+  constructor(readonly rt: Runtime) {}
+
+  /** Register a trainable leaf under `name`. */
+  protected param(
+    name: string,
+    data: Float32Array,
+    shape: readonly number[],
+    dtype: 'f32' | 'complex64' = 'f32',
+  ): Tensor {
+    const t = this.rt.tensor(data, shape, { dtype, requiresGrad: true, label: name });
+    this.params.push([name, t]);
+    return t;
+  }
+
+  protected child<M extends Module>(name: string, m: M): M {
+    this.children.push([name, m]);
+    return m;
+  }
+
+  /** [state_dict name, tensor] for every parameter, in registration order. */
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = this.params.map(([n, t]) => [prefix + n, t]);
+    for (const [n, m] of this.children) out.push(...m.namedParameters(`${prefix}${n}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Read every parameter back from the GPU (complex weights as complex64). */
+  async stateDict(): Promise<Map<string, HostTensor>> {
+    const out = new Map<string, HostTensor>();
+    for (const [name, t] of this.namedParameters()) {
+      out.set(name, { dtype: t.dtype, shape: [...t.shape], data: await t.read() });
+    }
+    return out;
+  }
+
+  /**
+   * Copy weights into the parameters. Every key must be present with the right shape; complex
+   * weights may come as complex64 or as f32 with a trailing axis of 2. Extra keys are an error
+   * unless `strict` is false; neuraloperator's non-tensor `_metadata` never reaches here.
+   */
+  loadStateDict(
+    sd: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>,
+    opts: { strict?: boolean } = {},
+  ): void {
+    const map = sd instanceof Map ? sd : new Map(Object.entries(sd));
+    const named = this.namedParameters();
+    for (const [name, t] of named) {
+      let h = map.get(name);
+      if (!h)
+        throw new WgnoError(
+          'loadStateDict',
+          `missing key '${name}' (expected ${t.dtype} ${fmtShape(t.shape)})`,
+        );
+      if (t.dtype === 'complex64' && h.dtype === 'f32') h = asComplex(h);
+      if (h.dtype !== t.dtype || h.shape.join() !== t.shape.join()) {
+        throw new WgnoError(
+          'loadStateDict',
+          `'${name}' is ${h.dtype} ${fmtShape(h.shape)} but the model expects ${t.dtype} ${fmtShape(t.shape)}`,
+        );
+      }
+      t.write(h.data);
+    }
+    if (opts.strict ?? true) {
+      const known = new Set(named.map(([n]) => n));
+      const extra = [...map.keys()].filter((k) => !known.has(k) && !k.startsWith('__'));
+      if (extra.length)
+        throw new WgnoError(
+          'loadStateDict',
+          `unexpected key '${extra[0]}'${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}; pass { strict: false } to ignore`,
+        );
+    }
+  }
+}
+
+/** PyTorch's default init of a Conv1d/Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+export function uniformInit(rng: Rng, n: number, fanIn: number): Float32Array {
+  const b = 1 / Math.sqrt(fanIn);
+  return rng.uniforms(n, -b, b);
+}

@@ -1,0 +1,173 @@
+import { WgnoError, fmtShape } from '../errors';
+import { apply } from '../graph/apply';
+import {
+  broadcastShapes,
+  broadcastStrides,
+  numel,
+  sameShape,
+  type Shape,
+  type TensorSpec,
+} from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import source from '../../kernels/binary.wgsl?raw';
+import { reshape } from './layout';
+import type { OpDef, VjpArgs } from './op';
+import { sum } from './reduce';
+import { powSigned } from './special';
+import { affine, log, neg } from './unary';
+
+/** Uniforms of the broadcasting elementwise kernels (binary.wgsl, complex.wgsl). */
+export const broadcastParams = new UniformLayout('BroadcastParams', {
+  n: 'u32',
+  rank: 'u32',
+  shape: { vec4: 'u32', length: 8 },
+  a_strides: { vec4: 'u32', length: 8 },
+  b_strides: { vec4: 'u32', length: 8 },
+});
+const kernel = defineKernel({
+  name: 'binary',
+  source,
+  params: broadcastParams,
+  storage: ['read', 'read', 'read_write'],
+});
+
+const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, pow: 4 } as const;
+type BinaryName = keyof typeof BINARY_CODES;
+type NoAttrs = Record<string, never>;
+
+/** add and sub also take complex64 (componentwise); the others are f32 only. */
+const COMPLEX_OK: ReadonlySet<BinaryName> = new Set(['add', 'sub']);
+
+function binaryOp(
+  name: BinaryName,
+  scalar: (a: number, b: number) => number,
+  vjp: (args: VjpArgs<NoAttrs>) => [Tensor | null, Tensor | null],
+): OpDef<NoAttrs> {
+  return {
+    name,
+    infer([a, b]) {
+      if (a.dtype !== b.dtype)
+        throw new WgnoError(
+          name,
+          `dtypes differ: ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`,
+        );
+      if (a.dtype === 'complex64' && !COMPLEX_OK.has(name))
+        throw new WgnoError(name, `complex64 is not supported; ${name} takes f32`);
+      return { shape: broadcastShapes(name, a.shape, b.shape), dtype: a.dtype };
+    },
+    lower({ inputs: [a, b], out }) {
+      // complex64: a trailing axis of 2 floats makes the same kernel act componentwise.
+      const pair = out.dtype === 'complex64';
+      const sh = (s: Shape) => (pair ? [...s, 2] : [...s]);
+      const shape = sh(out.shape);
+      const n = numel(shape);
+      const params = {
+        n,
+        rank: shape.length,
+        shape,
+        a_strides: broadcastStrides(sh(padRank(a.shape, out.shape.length)), shape),
+        b_strides: broadcastStrides(sh(padRank(b.shape, out.shape.length)), shape),
+      };
+      return {
+        dispatches: [
+          {
+            kernel,
+            overrides: { OP: BINARY_CODES[name] },
+            params,
+            bindings: [{ input: 0 }, { input: 1 }, { output: true }],
+            grid: grid1d(n),
+          },
+        ],
+      };
+    },
+    vjp: (args) => {
+      const [ga, gb] = vjp(args);
+      return [ga && sumTo(ga, args.inputs[0].shape), gb && sumTo(gb, args.inputs[1].shape)];
+    },
+    reference: (inputs, specs, _attrs, out) => referenceBroadcast(inputs, specs, out, scalar),
+  };
+}
+
+function padRank(s: Shape, rank: number): number[] {
+  return [...new Array<number>(rank - s.length).fill(1), ...s];
+}
+
+/** Sum a broadcast gradient back to the shape of the input it came from. */
+export function sumTo(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const axes: number[] = [];
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+  });
+  return reshape(sum(g, axes, true), shape);
+}
+
+function referenceBroadcast(
+  [a, b]: readonly Float64Array[],
+  [sa, sb]: readonly TensorSpec[],
+  out: TensorSpec,
+  f: (x: number, y: number) => number,
+): Float64Array {
+  const pair = out.dtype === 'complex64' ? 2 : 1;
+  const shape = pair === 2 ? [...out.shape, 2] : [...out.shape];
+  const ext = (s: Shape) =>
+    pair === 2 ? [...padRank(s, out.shape.length), 2] : padRank(s, out.shape.length);
+  const ast = broadcastStrides(ext(sa.shape), shape);
+  const bst = broadcastStrides(ext(sb.shape), shape);
+  const n = numel(shape);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let ia = 0;
+    let ib = 0;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      const c = rem % shape[k];
+      rem = Math.floor(rem / shape[k]);
+      ia += c * ast[k];
+      ib += c * bst[k];
+    }
+    y[i] = f(a[ia], b[ib]);
+  }
+  return y;
+}
+
+export const addDef = binaryOp(
+  'add',
+  (x, y) => x + y,
+  ({ g }) => [g, g],
+);
+export const subDef = binaryOp(
+  'sub',
+  (x, y) => x - y,
+  ({ g, needs }) => [g, needs[1] ? neg(g) : null],
+);
+export const mulDef = binaryOp(
+  'mul',
+  (x, y) => x * y,
+  ({ g, inputs: [a, b], needs }) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null],
+);
+export const divDef = binaryOp(
+  'div',
+  (x, y) => x / y,
+  ({ g, inputs: [, b], out, needs }) => [
+    needs[0] ? div(g, b) : null,
+    needs[1] ? neg(div(mul(g, out), b)) : null, // d(a/b)/db = -(a/b)/b
+  ],
+);
+export const powDef = binaryOp('pow', powSigned, ({ g, inputs: [a, b], out, needs }) => [
+  needs[0] ? mul(g, mul(b, pow(a, affine(b, 1, -1)))) : null, // b a^(b-1)
+  needs[1] ? mul(g, mul(out, log(a))) : null,
+]);
+
+const none: NoAttrs = {};
+/** a + b with broadcasting (f32 or complex64). */
+export const add = (a: Tensor, b: Tensor): Tensor => apply('add', [a, b], none);
+/** a - b with broadcasting (f32 or complex64). */
+export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], none);
+export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], none);
+export const div = (a: Tensor, b: Tensor): Tensor => apply('div', [a, b], none);
+/** a^b elementwise (negative a only with integer b). */
+export const pow = (a: Tensor, b: Tensor): Tensor => apply('pow', [a, b], none);

@@ -1,0 +1,255 @@
+/**
+ * Layout ops that move elements without arithmetic: reshape (a view, no kernel), and permute and
+ * broadcast_to, which share one strided-copy kernel (kernels/strided_copy.wgsl). All take f32 and
+ * complex64 (an element is 1 or 2 f32 words; override W).
+ */
+import { WgnoError, fmtShape } from '../errors';
+import { apply } from '../graph/apply';
+import {
+  broadcastStrides,
+  checkShape,
+  normAxis,
+  numel,
+  stridesOf,
+  type DType,
+  type Shape,
+  type TensorSpec,
+} from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import source from '../../kernels/strided_copy.wgsl?raw';
+import { sumTo } from './binary';
+import type { Dispatch, OpDef } from './op';
+
+export const stridedCopyParams = new UniformLayout('StridedCopyParams', {
+  n: 'u32',
+  rank: 'u32',
+  shape: { vec4: 'u32', length: 8 },
+  strides: { vec4: 'u32', length: 8 },
+});
+const kernel = defineKernel({
+  name: 'strided_copy',
+  source,
+  params: stridedCopyParams,
+  storage: ['read', 'read_write'],
+});
+
+/** f32 words per element: complex64 is an interleaved (re, im) pair. */
+export const wordsOf = (dtype: DType): number => (dtype === 'complex64' ? 2 : 1);
+
+/**
+ * Merge axes a strided read walks contiguously (stride[k] = stride[k+1] * shape[k+1]) and drop
+ * size-1 axes, so an identity permute is one flat axis and the kernel loops over fewer axes.
+ */
+function coalesce(
+  shape: Shape,
+  strides: readonly number[],
+): { shape: number[]; strides: number[] } {
+  const sh: number[] = [];
+  const st: number[] = [];
+  shape.forEach((d, k) => {
+    if (d === 1) return;
+    const last = sh.length - 1;
+    if (last >= 0 && st[last] === strides[k] * d) {
+      sh[last] *= d;
+      st[last] = strides[k];
+    } else {
+      sh.push(d);
+      st.push(strides[k]);
+    }
+  });
+  return sh.length ? { shape: sh, strides: st } : { shape: [1], strides: [0] };
+}
+
+/** One strided-copy dispatch producing `out` from input 0 read through `strides`. */
+function stridedCopy(out: TensorSpec, strides: readonly number[]): Dispatch {
+  const c = coalesce(out.shape, strides);
+  const n = numel(out.shape);
+  return {
+    kernel,
+    overrides: { W: wordsOf(out.dtype) },
+    params: { n, rank: c.shape.length, shape: c.shape, strides: c.strides },
+    bindings: [{ input: 0 }, { output: true }],
+    grid: grid1d(n),
+  };
+}
+
+/** float64 twin of the kernel: out[i] = x[sum_k coord_k(i) * strides[k]], W words per element. */
+function stridedCopyRef(
+  x: Float64Array,
+  out: TensorSpec,
+  strides: readonly number[],
+): Float64Array {
+  const w = wordsOf(out.dtype);
+  const n = numel(out.shape);
+  const y = new Float64Array(n * w);
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let src = 0;
+    for (let k = out.shape.length - 1; k >= 0; k--) {
+      src += (rem % out.shape[k]) * strides[k];
+      rem = Math.floor(rem / out.shape[k]);
+    }
+    for (let c = 0; c < w; c++) y[i * w + c] = x[src * w + c];
+  }
+  return y;
+}
+
+/** Resolve a target shape with at most one -1 against an element count. */
+function resolveShape(from: Shape, to: Shape): number[] {
+  const n = numel(from);
+  const bad = () =>
+    new WgnoError('reshape', `cannot reshape ${fmtShape(from)} (${n} elements) to ${fmtShape(to)}`);
+  const holes = to.filter((d) => d === -1).length;
+  if (holes > 1)
+    throw new WgnoError(
+      'reshape',
+      `shape ${fmtShape(to)} has ${holes} entries of -1; at most one may be inferred`,
+    );
+  if (to.some((d) => d !== -1 && (!Number.isInteger(d) || d < 1))) {
+    throw new WgnoError(
+      'reshape',
+      `shape ${fmtShape(to)} is invalid; entries must be integers >= 1, or a single -1`,
+    );
+  }
+  const known = numel(to.filter((d) => d !== -1));
+  if (holes === 0 ? known !== n : n % known !== 0) throw bad();
+  const shape = to.map((d) => (d === -1 ? n / known : d));
+  checkShape('reshape', 'shape', shape);
+  return shape;
+}
+
+export const reshapeDef: OpDef<{ readonly shape: Shape }> = {
+  name: 'reshape',
+  view: true,
+  infer: ([x], { shape }) => ({ shape: resolveShape(x.shape, shape), dtype: x.dtype }),
+  lower: () => ({ dispatches: [] }),
+  vjp: ({ g, inputs: [x] }) => [reshape(g, x.shape)],
+  reference: ([x]) => x.slice(),
+};
+
+function checkPerm(perm: readonly number[], rank: number): void {
+  const seen = new Set(perm);
+  const ok =
+    perm.length === rank &&
+    seen.size === rank &&
+    perm.every((p) => Number.isInteger(p) && p >= 0 && p < rank);
+  if (!ok) {
+    const valid = Array.from({ length: rank }, (_, i) => i).join(', ');
+    throw new WgnoError(
+      'permute',
+      `perm [${perm.join(', ')}] is not a permutation of the ${rank} axes (an ordering of ${valid})`,
+    );
+  }
+}
+
+/** Input strides in output-axis order: output axis k walks input axis perm[k]. */
+const permStrides = (x: TensorSpec, perm: readonly number[]): number[] =>
+  perm.map((p) => stridesOf(x.shape)[p]);
+
+export const permuteDef: OpDef<{ readonly perm: readonly number[] }> = {
+  name: 'permute',
+  infer([x], { perm }) {
+    checkPerm(perm, x.shape.length);
+    return { shape: perm.map((p) => x.shape[p]), dtype: x.dtype };
+  },
+  lower: ({ inputs: [x], out, attrs }) => ({
+    dispatches: [stridedCopy(out, permStrides(x, attrs.perm))],
+  }),
+  vjp({ g, attrs: { perm } }) {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, k) => (inv[p] = k));
+    return [permute(g, inv)];
+  },
+  reference: ([x], [sx], { perm }, out) => stridedCopyRef(x, out, permStrides(sx, perm)),
+};
+
+export const broadcastToDef: OpDef<{ readonly shape: Shape }> = {
+  name: 'broadcast_to',
+  infer([x], { shape }) {
+    checkShape('broadcast_to', 'shape', shape);
+    const off = shape.length - x.shape.length;
+    const bad = x.shape.findIndex((d, i) => d !== 1 && d !== shape[i + off]);
+    if (off < 0 || bad >= 0) {
+      const why =
+        off < 0
+          ? 'the target has lower rank'
+          : `input dimension ${bad} is ${x.shape[bad]} vs ${shape[bad + off]}; it must match or be 1`;
+      throw new WgnoError(
+        'broadcast_to',
+        `cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)} (${why})`,
+      );
+    }
+    return { shape: [...shape], dtype: x.dtype };
+  },
+  lower: ({ inputs: [x], out }) => ({
+    dispatches: [stridedCopy(out, broadcastStrides(x.shape, out.shape))],
+  }),
+  vjp: ({ g, inputs: [x] }) => [sumTo(g, x.shape)],
+  reference: ([x], [sx], _a, out) => stridedCopyRef(x, out, broadcastStrides(sx.shape, out.shape)),
+};
+
+/**
+ * The same elements in a new shape (row-major order kept); one entry may be -1 (inferred).
+ * A view: no kernel runs. @example reshape(x, [2, -1]) // [2, 3, 4] -> [2, 12]
+ */
+export const reshape = (x: Tensor, shape: Shape): Tensor =>
+  apply('reshape', [x], { shape: [...shape] });
+
+/** Reorder axes: output axis k is input axis perm[k]. @example permute(x, [0, 2, 1]) // [B, C, N] -> [B, N, C] */
+export const permute = (x: Tensor, perm: readonly number[]): Tensor =>
+  apply('permute', [x], { perm: [...perm] });
+
+/** Broadcast to `shape` by NumPy rules (leading axes added, size-1 axes stretched). @example broadcastTo(b, [8, 4]) // [4] -> [8, 4] */
+export const broadcastTo = (x: Tensor, shape: Shape): Tensor =>
+  apply('broadcast_to', [x], { shape: [...shape] });
+
+/** Swap axes a and b (negative axes count from the end). @example transpose(x, -1, -2) */
+export function transpose(x: Tensor, a: number, b: number): Tensor {
+  const r = x.shape.length;
+  const perm = Array.from({ length: r }, (_, i) => i);
+  const i = normAxis('transpose', a, r);
+  const j = normAxis('transpose', b, r);
+  [perm[i], perm[j]] = [perm[j], perm[i]];
+  return permute(x, perm);
+}
+
+/** Merge axes start..end (inclusive, negative from the end) into one. @example flatten(x, 1) // [B, C, H, W] -> [B, C*H*W] */
+export function flatten(x: Tensor, start = 0, end = -1): Tensor {
+  const r = x.shape.length;
+  const s = normAxis('flatten', start, r);
+  const e = normAxis('flatten', end, r);
+  if (e < s)
+    throw new WgnoError(
+      'flatten',
+      `end axis ${end} comes before start axis ${start} for shape ${fmtShape(x.shape)}`,
+    );
+  return reshape(x, [
+    ...x.shape.slice(0, s),
+    numel(x.shape.slice(s, e + 1)),
+    ...x.shape.slice(e + 1),
+  ]);
+}
+
+/** Insert a size-1 axis at `axis` (-rank-1..rank). @example unsqueeze(x, 0) // [C, N] -> [1, C, N] */
+export function unsqueeze(x: Tensor, axis: number): Tensor {
+  const a = normAxis('unsqueeze', axis, x.shape.length + 1);
+  return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
+}
+
+/** Remove a size-1 axis (or every size-1 axis when none is named). @example squeeze(x, 0) // [1, C, N] -> [C, N] */
+export function squeeze(x: Tensor, axis?: number): Tensor {
+  if (axis === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
+  const a = normAxis('squeeze', axis, x.shape.length);
+  if (x.shape[a] !== 1)
+    throw new WgnoError(
+      'squeeze',
+      `axis ${axis} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`,
+    );
+  return reshape(x, [...x.shape.slice(0, a), ...x.shape.slice(a + 1)]);
+}

@@ -1,0 +1,58 @@
+import type { KernelDef } from '../gpu/kernel';
+import type { Tensor } from '../graph/tensor';
+import type { TensorSpec } from '../graph/shape';
+
+/** A storage binding of one dispatch: an input of the node, its output, or a scratch buffer. */
+export type Slot = { input: number } | { output: true } | { scratch: number };
+
+export type ParamValues = Record<string, number | readonly number[]>;
+
+/** One kernel launch a node performs. Lowering runs once, at plan time. */
+export interface Dispatch<B = Slot> {
+  readonly kernel: KernelDef;
+  /** Pipeline-overridable constants beyond WG (e.g. the unary function code). */
+  readonly overrides?: Record<string, number>;
+  /** Uniform values packed with kernel.params, once. */
+  readonly params?: ParamValues;
+  /** Uniform values re-packed before every run (step counters, learning rates). */
+  readonly dynamic?: () => ParamValues;
+  readonly bindings: readonly B[];
+  readonly grid: readonly [number, number, number];
+}
+
+export interface LowerArgs<A> {
+  readonly inputs: readonly TensorSpec[];
+  readonly out: TensorSpec;
+  readonly attrs: A;
+}
+
+export interface VjpArgs<A> {
+  /** Gradient of the loss with respect to the output. */
+  readonly g: Tensor;
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
+  readonly attrs: A;
+  /** needs[i]: whether inputs[i] requires a gradient (skip building it otherwise). */
+  readonly needs: readonly boolean[];
+}
+
+/**
+ * Everything about one primitive op. The VJP is written with other registered ops, so every
+ * backward kernel is itself a tested forward op; the reference is float64 and used by tests.
+ */
+export interface OpDef<A> {
+  readonly name: string;
+  /** Validates inputs and attributes; throws a WgnoError naming the op, argument and shapes. */
+  infer(inputs: readonly TensorSpec[], attrs: A): TensorSpec;
+  /** Kernel launches; empty for views. Scratch buffer sizes in bytes, when needed. */
+  lower(args: LowerArgs<A>): { dispatches: Dispatch[]; scratch?: number[] };
+  vjp(args: VjpArgs<A>): (Tensor | null)[];
+  reference(
+    inputs: readonly Float64Array[],
+    specs: readonly TensorSpec[],
+    attrs: A,
+    out: TensorSpec,
+  ): Float64Array;
+  /** The output shares the storage of input 0 (a reshape): no kernel, no copy. */
+  readonly view?: boolean;
+}

@@ -1,0 +1,358 @@
+/**
+ * The spectral multiply of a Fourier layer (REFERENCE.md "SpectralConv") and its weight gradient.
+ *
+ * Conventions (neuraloperator 2.x): the spectrum x is complex64 [B, C, n_1, ..., n_{d-1}, M], full
+ * and unshifted along the non-last axes, M half-spectrum bins along the last (M may be pruned below
+ * n_d / 2 + 1). The weight is complex64 [Cin, Cout, k_1, ..., k_d]; along a non-last axis its index j
+ * holds frequency j - floor(k/2) (a centred window: -6..5 for k = 12), found in the spectrum at
+ * (freq mod n); along the last axis j holds frequency j. Outside that window the product is 0.
+ * Complex gradients follow PyTorch (the gradient of a real loss with respect to z is
+ * dL/d re z + i dL/d im z, what a descent step subtracts), so:
+ *   y = spectral_mul(x, w):          dx = spectral_mul(g, w, adjoint),  dw = spectral_wgrad(x, g)
+ *   y = spectral_mul(x, w, adjoint): dx = spectral_mul(g, w),           dw = spectral_wgrad(g, x)
+ *   W = spectral_wgrad(a, b):        da = spectral_mul(b, G, adjoint),  db = spectral_mul(a, G)
+ */
+import { WgnoError, fmtShape } from '../errors';
+import { apply } from '../graph/apply';
+import { numel, type Shape, type TensorSpec } from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import mulSource from '../../kernels/spectral_mul.wgsl?raw';
+import wgradSource from '../../kernels/spectral_wgrad.wgsl?raw';
+import type { OpDef } from './op';
+import type { OpAttrs } from './registry';
+
+type MulAttrs = OpAttrs['spectral_mul'];
+type WgradAttrs = OpAttrs['spectral_wgrad'];
+
+/** Threads per workgroup of both kernels: window mode counts are small (12 x 7 = 84 in 2-D). */
+const SPECTRAL_WG = 64;
+/** Register tiles, as the constants TB, TO of spectral_mul.wgsl and TI, TJ of spectral_wgrad.wgsl. */
+const SPECTRAL_TB = 2;
+const SPECTRAL_TO = 4;
+const SPECTRAL_WGRAD_TILE = 4;
+
+/** At most 2 non-last spatial axes (d <= 3); one vec4 slot each for n and k. */
+export const spectralParams = new UniformLayout('SpectralParams', {
+  batch: 'u32',
+  c_red: 'u32',
+  c_out: 'u32',
+  kept: 'u32',
+  rank: 'u32',
+  m_in: 'u32',
+  m_out: 'u32',
+  k_last: 'u32',
+  w_red: 'u32',
+  w_out: 'u32',
+  w_im_sign: 'f32',
+  o_tiles: 'u32',
+  rows: 'u32',
+  compute_groups: 'u32',
+  fill_total: 'u32',
+  n: { vec4: 'u32', length: 4 },
+  k: { vec4: 'u32', length: 4 },
+});
+export const spectralWgradParams = new UniformLayout('SpectralWgradParams', {
+  batch: 'u32',
+  c_a: 'u32',
+  c_g: 'u32',
+  kept: 'u32',
+  rank: 'u32',
+  m_a: 'u32',
+  m_g: 'u32',
+  k_last: 'u32',
+  rows: 'u32',
+  j_tiles: 'u32',
+  n: { vec4: 'u32', length: 4 },
+  k: { vec4: 'u32', length: 4 },
+});
+const storage = ['read', 'read', 'read_write'] as const;
+const mulKernel = defineKernel({
+  name: 'spectral_mul',
+  source: mulSource,
+  params: spectralParams,
+  storage,
+});
+const wgradKernel = defineKernel({
+  name: 'spectral_wgrad',
+  source: wgradSource,
+  params: spectralWgradParams,
+  storage,
+});
+
+/** The kept window over a spectrum's spatial axes. */
+interface Window {
+  /** Full sizes of the non-last spatial axes. */
+  n: number[];
+  /** Window sizes of all d spatial axes (the weight's trailing shape). */
+  k: number[];
+  /** Number of window modes, prod(k). */
+  kept: number;
+  /** prod(n): rows of the spectrum, one per non-last position. */
+  rows: number;
+}
+
+function requireComplex(op: string, named: [string, TensorSpec][]): void {
+  for (const [name, s] of named) {
+    if (s.dtype !== 'complex64')
+      throw new WgnoError(
+        op,
+        `${name} ${fmtShape(s.shape)} has dtype ${s.dtype}; ${op} takes complex64 (interleaved re, im)`,
+      );
+  }
+}
+
+/** Check spectrum `x` can hold window `k` (k_a <= n_a, k_d <= M) and return the window. */
+function windowOf(op: string, x: Shape, k: readonly number[], show: string): Window {
+  const d = x.length - 2;
+  if (d < 1 || d > 3)
+    throw new WgnoError(op, `${show}: expected [B, C, n_1, ..., n_d] with d = 1, 2 or 3`);
+  if (k.length !== d || !k.every((v) => Number.isInteger(v) && v >= 1))
+    throw new WgnoError(
+      op,
+      `${show}: need ${d} window sizes (integers >= 1), got [${k.join(', ')}]`,
+    );
+  k.forEach((ka, a) => {
+    const have = x[a + 2];
+    const what = a === d - 1 ? 'half-spectrum bins' : 'frequencies';
+    if (ka > have)
+      throw new WgnoError(
+        op,
+        `${ka} modes along axis ${a + 2} need at least ${ka} ${what}; the input has ${have} (${show})`,
+      );
+  });
+  const n = x.slice(2, -1);
+  return { n, k: [...k], kept: numel(k), rows: numel(n) };
+}
+
+/** Geometry of spectral_mul: channels reduced (c_red) and produced (c_out), weight strides. */
+function mulGeometry([x, w]: readonly TensorSpec[], { adjoint, outLast }: MulAttrs) {
+  const show = `x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}${adjoint ? ' (adjoint)' : ''}`;
+  requireComplex('spectral_mul', [
+    ['x', x],
+    ['w', w],
+  ]);
+  if (w.shape.length !== x.shape.length)
+    throw new WgnoError('spectral_mul', `${show}: w must be [Cin, Cout, k_1, ..., k_d], x's rank`);
+  const win = windowOf('spectral_mul', x.shape, w.shape.slice(2), show);
+  const [cIn, cOut] = w.shape;
+  const [cRed, cRes] = adjoint ? [cOut, cIn] : [cIn, cOut];
+  if (x.shape[1] !== cRed)
+    throw new WgnoError(
+      'spectral_mul',
+      `${show}: x has ${x.shape[1]} channels but w expects ${cRed} (w's ${adjoint ? 'Cout, dim 1' : 'Cin, dim 0'})`,
+    );
+  const kLast = win.k[win.k.length - 1];
+  if (!Number.isInteger(outLast) || outLast < kLast)
+    throw new WgnoError(
+      'spectral_mul',
+      `${show}: outLast ${outLast} cannot hold the ${kLast} kept last-axis modes; it must be an integer >= ${kLast}`,
+    );
+  const wRed = adjoint ? win.kept : cOut * win.kept;
+  const wOut = adjoint ? cOut * win.kept : win.kept;
+  return { win, batch: x.shape[0], cRed, cOut: cRes, mIn: x.shape[x.shape.length - 1], wRed, wOut };
+}
+
+/** Geometry of spectral_wgrad(a, b): both spectra share batch and the full non-last axes. */
+function wgradGeometry([a, b]: readonly TensorSpec[], { modes }: WgradAttrs) {
+  const show = `a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)}, modes [${modes.join(', ')}]`;
+  requireComplex('spectral_wgrad', [
+    ['a', a],
+    ['b', b],
+  ]);
+  const same = a.shape.length === b.shape.length && a.shape[0] === b.shape[0];
+  if (!same || a.shape.slice(2, -1).some((v, i) => v !== b.shape[i + 2]))
+    throw new WgnoError(
+      'spectral_wgrad',
+      `${show}: a and b must agree in rank, batch and every spatial axis but the last`,
+    );
+  windowOf('spectral_wgrad', b.shape, modes, show);
+  return windowOf('spectral_wgrad', a.shape, modes, show);
+}
+
+/** The row (offset over the non-last axes) of each window mode, modes row-major over k. */
+function windowRows(win: Window): number[] {
+  const kLast = win.k[win.k.length - 1];
+  const rows: number[] = [];
+  for (let m = 0; m < win.kept; m++) {
+    let rem = Math.floor(m / kLast);
+    let row = 0;
+    let scale = 1;
+    for (let a = win.n.length - 1; a >= 0; a--) {
+      const [n, k] = [win.n[a], win.k[a]];
+      const j = rem % k;
+      rem = Math.floor(rem / k);
+      row += ((j - Math.floor(k / 2) + n) % n) * scale;
+      scale *= n;
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const last = (s: Shape): number => s[s.length - 1];
+/** n (vec4 slots) and k of the non-last axes, and the common uniform fields of both kernels. */
+const axisFields = (win: Window) => ({
+  rank: win.n.length,
+  n: win.n,
+  k: win.k.slice(0, -1),
+  kept: win.kept,
+  k_last: last(win.k),
+  rows: win.rows,
+});
+
+export const spectralMulDef: OpDef<MulAttrs> = {
+  name: 'spectral_mul',
+  infer(inputs, attrs) {
+    const { batch, cOut } = mulGeometry(inputs, attrs);
+    return {
+      shape: [batch, cOut, ...inputs[0].shape.slice(2, -1), attrs.outLast],
+      dtype: 'complex64',
+    };
+  },
+  lower({ inputs, attrs }) {
+    const { win, batch, cRed, cOut, mIn, wRed, wOut } = mulGeometry(inputs, attrs);
+    const oTiles = Math.ceil(cOut / SPECTRAL_TO);
+    const tiles = oTiles * Math.ceil(batch / SPECTRAL_TB);
+    const computeGroups = Math.ceil((win.kept * tiles) / SPECTRAL_WG);
+    const fillTotal = batch * cOut * win.rows * attrs.outLast;
+    const groups = computeGroups + Math.ceil(fillTotal / SPECTRAL_WG);
+    const params = {
+      ...axisFields(win),
+      batch,
+      c_red: cRed,
+      c_out: cOut,
+      m_in: mIn,
+      m_out: attrs.outLast,
+      w_red: wRed,
+      w_out: wOut,
+      w_im_sign: attrs.adjoint ? -1 : 1,
+      o_tiles: oTiles,
+      compute_groups: computeGroups,
+      fill_total: fillTotal,
+    };
+    const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
+    const grid = grid1d(groups * SPECTRAL_WG, SPECTRAL_WG);
+    return {
+      dispatches: [{ kernel: mulKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid }],
+    };
+  },
+  vjp({ g, inputs: [x, w], attrs: { adjoint }, needs }) {
+    const modes = w.shape.slice(2);
+    const outLast = last(x.shape);
+    return [
+      needs[0] ? spectralMul(g, w, { adjoint: !adjoint, outLast }) : null,
+      needs[1] ? (adjoint ? spectralWgrad(g, x, modes) : spectralWgrad(x, g, modes)) : null,
+    ];
+  },
+  reference([x, w], specs, attrs, out) {
+    const { win, batch, cRed, cOut, mIn, wRed, wOut } = mulGeometry(specs, attrs);
+    const rows = windowRows(win);
+    const kLast = last(win.k);
+    const mOut = attrs.outLast;
+    const sign = attrs.adjoint ? -1 : 1;
+    const y = new Float64Array(2 * numel(out.shape));
+    for (let b = 0; b < batch; b++)
+      for (let o = 0; o < cOut; o++)
+        rows.forEach((row, m) => {
+          let [re, im] = [0, 0];
+          for (let r = 0; r < cRed; r++) {
+            const xi = 2 * ((b * cRed + r) * win.rows * mIn + row * mIn + (m % kLast));
+            const wi = 2 * (r * wRed + o * wOut + m);
+            const [wr, wm] = [w[wi], sign * w[wi + 1]];
+            re += x[xi] * wr - x[xi + 1] * wm;
+            im += x[xi] * wm + x[xi + 1] * wr;
+          }
+          const yi = 2 * ((b * cOut + o) * win.rows * mOut + row * mOut + (m % kLast));
+          [y[yi], y[yi + 1]] = [re, im];
+        });
+    return y;
+  },
+};
+
+export const spectralWgradDef: OpDef<WgradAttrs> = {
+  name: 'spectral_wgrad',
+  infer([a, b], attrs) {
+    wgradGeometry([a, b], attrs);
+    return { shape: [a.shape[1], b.shape[1], ...attrs.modes], dtype: 'complex64' };
+  },
+  lower({ inputs: [a, b], attrs }) {
+    const win = wgradGeometry([a, b], attrs);
+    const jTiles = Math.ceil(b.shape[1] / SPECTRAL_WGRAD_TILE);
+    const threads = win.kept * jTiles * Math.ceil(a.shape[1] / SPECTRAL_WGRAD_TILE);
+    const params = {
+      ...axisFields(win),
+      batch: a.shape[0],
+      c_a: a.shape[1],
+      c_g: b.shape[1],
+      m_a: last(a.shape),
+      m_g: last(b.shape),
+      j_tiles: jTiles,
+    };
+    const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
+    const grid = grid1d(threads, SPECTRAL_WG);
+    return {
+      dispatches: [{ kernel: wgradKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid }],
+    };
+  },
+  vjp({ g, inputs: [a, b], needs }) {
+    return [
+      needs[0] ? spectralMul(b, g, { adjoint: true, outLast: last(a.shape) }) : null,
+      needs[1] ? spectralMul(a, g, { outLast: last(b.shape) }) : null,
+    ];
+  },
+  reference([a, b], specs, attrs, out) {
+    const win = wgradGeometry(specs, attrs);
+    const [batch, cA] = specs[0].shape;
+    const cB = specs[1].shape[1];
+    const [mA, mB] = [last(specs[0].shape), last(specs[1].shape)];
+    const kLast = last(win.k);
+    const y = new Float64Array(2 * numel(out.shape));
+    windowRows(win).forEach((row, m) => {
+      const jl = m % kLast;
+      for (let i = 0; i < cA; i++)
+        for (let o = 0; o < cB; o++) {
+          let [re, im] = [0, 0];
+          for (let s = 0; s < batch; s++) {
+            const ai = 2 * ((s * cA + i) * win.rows * mA + row * mA + jl);
+            const bi = 2 * ((s * cB + o) * win.rows * mB + row * mB + jl);
+            re += a[ai] * b[bi] + a[ai + 1] * b[bi + 1];
+            im += a[ai] * b[bi + 1] - a[ai + 1] * b[bi];
+          }
+          const yi = 2 * ((i * cB + o) * win.kept + m);
+          [y[yi], y[yi + 1]] = [re, im];
+        }
+    });
+    return y;
+  },
+};
+
+/**
+ * The contraction of a Fourier layer on the kept modes, zero elsewhere:
+ * out[b, o, f] = sum_i x[b, i, f] * w[i, o, window(f)], out [B, Cout, n_1, ..., n_{d-1}, outLast].
+ * With `adjoint`, out[b, i, f] = sum_o x[b, o, f] * conj(w[i, o, window(f)]) (the x-gradient).
+ *
+ * @example
+ * // x = rfft spectrum [B, Cin, 64, 33], w [Cin, Cout, 12, 7]: modes -6..5 along axis 2, 0..6 along 3
+ * const y = spectralMul(x, w); // [B, Cout, 64, 33]
+ * const yPruned = spectralMul(x, w, { outLast: 7 }); // [B, Cout, 64, 7] for a pruned inverse
+ */
+export function spectralMul(
+  x: Tensor,
+  w: Tensor,
+  { adjoint = false, outLast = last(x.shape) }: { adjoint?: boolean; outLast?: number } = {},
+): Tensor {
+  return apply('spectral_mul', [x, w], { adjoint, outLast });
+}
+
+/**
+ * Weight gradient of spectral_mul: dw[i, o, j] = sum_b conj(a[b, i, f(j)]) * b[b, o, f(j)] over the
+ * window `modes` (the weight's trailing shape), in PyTorch's convention for complex gradients.
+ *
+ * @example
+ * const dw = spectralWgrad(x, g, [12, 7]); // x [B, Cin, 64, 33], g [B, Cout, 64, 33] -> [Cin, Cout, 12, 7]
+ */
+export function spectralWgrad(a: Tensor, b: Tensor, modes: readonly number[]): Tensor {
+  return apply('spectral_wgrad', [a, b], { modes: [...modes] });
+}

@@ -1,0 +1,426 @@
+import { WgnoError, fmtShape } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+import type { Step } from '../graph/executor';
+import type { Tensor } from '../graph/tensor';
+import type { HostTensor } from '../io/host_tensor';
+import { add } from '../ops/binary';
+import { concat } from '../ops/concat';
+import { reshape } from '../ops/layout';
+import { slice } from '../ops/pad';
+import {
+  checkConfig,
+  packCheckpoint,
+  readParams,
+  unpackCheckpoint,
+  writeParams,
+  type Checkpoint,
+  type TrainerState,
+} from './checkpoint';
+import { Batcher, checkDataset, gather, type HostArray } from './data';
+import { lpLoss } from './losses';
+import { accumulateUpdate, type Optimizer, type StepLR } from './optim';
+
+/** Anything the trainer can train: an FNO, or any object with these two methods. */
+export interface TrainableModel {
+  forward(x: Tensor): Tensor;
+  namedParameters(): readonly (readonly [string, Tensor])[];
+}
+
+/** Autoregressive rollout (FNO paper, Navier-Stokes): x [B, tIn, ...] -> tOut steps of [B, 1, ...]. */
+export interface RolloutConfig {
+  readonly tIn: number;
+  readonly tOut: number;
+}
+
+export interface Progress {
+  /** Index of the epoch in progress (counting epochs restored from a checkpoint). */
+  epoch: number;
+  /** Steps done in this epoch, 1..stepsPerEpoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Mean step loss since the previous logging point; present only at logging points. */
+  loss?: number;
+  elapsedMs: number;
+}
+
+export interface TrainerOptions {
+  model: TrainableModel;
+  optimizer: Optimizer;
+  /** Stepped once per epoch. */
+  scheduler?: StepLR;
+  /** Default: lpLoss (relative L2, reduction 'sum'); summed over the rollout. */
+  loss?: (pred: Tensor, target: Tensor) => Tensor;
+  /** [n, ...] samples; with `rollout`, inputs [n, tIn, ...] and targets [n, tOut, ...]. */
+  inputs: HostArray;
+  targets: HostArray;
+  batchSize: number;
+  /** Default true: a new seeded permutation every epoch. */
+  shuffle?: boolean;
+  seed?: number;
+  /**
+   * Default false: a last partial batch trains through a second compiled step of its own size
+   * (as PyTorch's DataLoader does); true drops it and compiles one step only.
+   */
+  dropLast?: boolean;
+  rollout?: RolloutConfig;
+  /** Read the (GPU-accumulated) loss every k steps and at every epoch end; default once per epoch. */
+  logEvery?: number;
+  /** Steps queued on the GPU before the trainer waits for the oldest (bounds queued uploads). */
+  inFlight?: number;
+  /** Snapshot a checkpoint every k epochs (kept as lastGoodCheckpoint when finite). */
+  checkpointEvery?: number;
+  onCheckpoint?: (ckpt: Checkpoint, epoch: number) => void | Promise<void>;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface EvalResult {
+  /** Mean relative L2 per (sample, channel), and per rollout step. */
+  relL2: number;
+  /** Rollout only: the mean relative L2 of each predicted step. */
+  perStep?: number[];
+}
+
+/** Thrown when the loss read at a logging point is NaN or infinite. */
+export class NonFiniteLossError extends WgnoError {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly loss: number,
+    /** The last checkpoint whose weights were finite (needs `checkpointEvery`), or null. */
+    readonly lastGood: Checkpoint | null,
+  ) {
+    super(
+      'Trainer',
+      `the loss is ${loss} at epoch ${epoch}, step ${step}; training stopped (${lastGood ? 'lastGood holds the last finite checkpoint' : 'set checkpointEvery to keep a last good checkpoint'})`,
+    );
+  }
+}
+
+interface Compiled {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  readonly xHost: Float32Array;
+  readonly yHost: Float32Array;
+  readonly step: Step;
+  readonly acc: Tensor;
+  /** The accumulate kernel's unused buffer: zeroed with acc, since 0 * NaN would stick. */
+  readonly scratch: Tensor;
+}
+
+/**
+ * Trains a model on host data with one compiled step (forward, backward, optimizer) replayed per
+ * batch: batches are written into leaves made once, the loss is summed on the GPU and read back
+ * only at logging points, and checkpoints resume bit for bit.
+ *
+ * @example
+ * const trainer = await Trainer.create({ model, optimizer: new Adam(model.namedParameters()),
+ *   inputs: { data: a, shape: [1000, 10, 64, 64] }, targets: { data: u, shape: [1000, 10, 64, 64] },
+ *   batchSize: 20, rollout: { tIn: 10, tOut: 10 } });
+ * await trainer.fit(500);
+ * const { relL2, perStep } = await trainer.evaluate(testA, testU);
+ */
+export class Trainer {
+  readonly rt: Runtime;
+  /** Completed epochs. */
+  epoch = 0;
+  private readonly batcher: Batcher;
+  private readonly train = new Map<number, Compiled>();
+  private readonly evals = new Map<string, Compiled>();
+  private readonly owned: Tensor[] = [];
+  private readonly queued: Promise<void>[] = [];
+  private accSteps = 0;
+  private lastGood: Checkpoint | null = null;
+
+  private constructor(readonly opts: TrainerOptions) {
+    const params = opts.model.namedParameters();
+    if (params.length === 0) throw new WgnoError('Trainer', 'the model has no parameters');
+    this.rt = params[0][1].rt;
+    const { n, xShape, yShape } = checkDataset('Trainer', opts.inputs, opts.targets);
+    const r = opts.rollout;
+    if (r) {
+      for (const k of ['tIn', 'tOut'] as const)
+        if (!Number.isInteger(r[k]) || r[k] < 1)
+          throw new WgnoError('Trainer', `rollout.${k} must be an integer >= 1, got ${r[k]}`);
+      if (xShape[0] !== r.tIn || yShape[0] !== r.tOut)
+        throw new WgnoError(
+          'Trainer',
+          `rollout { tIn: ${r.tIn}, tOut: ${r.tOut} } needs inputs [n, ${r.tIn}, ...] and targets [n, ${r.tOut}, ...], got ${fmtShape(opts.inputs.shape)} and ${fmtShape(opts.targets.shape)}`,
+        );
+    }
+    this.batcher = new Batcher(
+      n,
+      opts.batchSize,
+      { dropLast: opts.dropLast ?? false, shuffle: opts.shuffle ?? true },
+      opts.seed ?? 0,
+    );
+  }
+
+  /** Validate the data, build and compile the training step(s). */
+  static async create(opts: TrainerOptions): Promise<Trainer> {
+    const t = new Trainer(opts);
+    for (const size of new Set([t.batcher.sizeOf(0), t.batcher.sizeOf(t.batcher.full)]))
+      if (size > 0) t.train.set(size, await t.compile(size, opts.inputs, opts.targets, true));
+    return t;
+  }
+
+  /** A trainer restored from a checkpoint: continues exactly where saveCheckpoint() was called. */
+  static async resume(opts: TrainerOptions, ckpt: Checkpoint): Promise<Trainer> {
+    const t = await Trainer.create(opts);
+    t.loadCheckpoint(ckpt);
+    return t;
+  }
+
+  get stepsPerEpoch(): number {
+    return this.batcher.stepsPerEpoch;
+  }
+  /** The last checkpoint taken with finite weights (see `checkpointEvery`). */
+  get lastGoodCheckpoint(): Checkpoint | null {
+    return this.lastGood;
+  }
+
+  /** Train `epochs` more epochs; returns the losses read at the logging points. */
+  async fit(epochs: number): Promise<{ losses: number[] }> {
+    if (!Number.isInteger(epochs) || epochs < 0)
+      throw new WgnoError('Trainer.fit', `epochs must be an integer >= 0, got ${epochs}`);
+    const t0 = performance.now();
+    const losses: number[] = [];
+    const steps = this.batcher.stepsPerEpoch;
+    const every = this.opts.logEvery ?? steps;
+    for (let e = 0; e < epochs; e++) {
+      const order = this.batcher.epochOrder(this.epoch);
+      for (let s = 0; s < steps; s++) {
+        await this.runBatch(order, s);
+        let loss: number | undefined;
+        if ((s + 1) % every === 0 || s + 1 === steps) losses.push((loss = await this.readLoss(s)));
+        const elapsedMs = performance.now() - t0;
+        this.opts.onProgress?.({
+          epoch: this.epoch,
+          step: s + 1,
+          stepsPerEpoch: steps,
+          loss,
+          elapsedMs,
+        });
+      }
+      this.epoch++;
+      this.opts.scheduler?.step();
+      const k = this.opts.checkpointEvery;
+      if (k && this.epoch % k === 0) await this.keepCheckpoint();
+    }
+    return { losses };
+  }
+
+  /**
+   * Mean relative L2 (neuraloperator's LpLoss per sample and channel) over a dataset, without
+   * updating anything: a forward-only step compiled once per batch shape and replayed. With a
+   * rollout, also the error of each predicted step.
+   */
+  async evaluate(
+    inputs: HostArray,
+    targets: HostArray,
+    opts: { batchSize?: number } = {},
+  ): Promise<EvalResult> {
+    const { n, yShape } = checkDataset('Trainer.evaluate', inputs, targets);
+    const b = new Batcher(
+      n,
+      opts.batchSize ?? this.opts.batchSize,
+      { dropLast: false, shuffle: false },
+      0,
+    );
+    const order = b.epochOrder(0);
+    const used: Compiled[] = [];
+    for (let s = 0; s < b.stepsPerEpoch; s++) {
+      const size = b.sizeOf(s);
+      const key = `${size}:${inputs.shape.slice(1).join()}:${yShape.join()}`;
+      let c = this.evals.get(key);
+      if (!c) this.evals.set(key, (c = await this.compile(size, inputs, targets, false)));
+      if (!used.includes(c)) {
+        c.acc.write(new Float32Array(c.acc.size));
+        c.scratch.write(new Float32Array(c.acc.size));
+        used.push(c);
+      }
+      c.x.write(gather(inputs, order, s * b.batchSize, size, c.xHost));
+      c.y.write(gather(targets, order, s * b.batchSize, size, c.yHost));
+      c.step.run();
+    }
+    const sums = new Float64Array(used[0].acc.size);
+    for (const c of used) (await c.acc.read()).forEach((v, i) => (sums[i] += v));
+    if (!this.opts.rollout) return { relL2: sums[0] / (n * yShape[0]) };
+    const perStep = Array.from(sums, (v) => v / n);
+    return { relL2: perStep.reduce((a, v) => a + v, 0) / perStep.length, perStep };
+  }
+
+  /** Weights, optimizer state and trainer state; see Checkpoint. Reads back from the GPU. */
+  async saveCheckpoint(): Promise<Checkpoint> {
+    return packCheckpoint(...(await this.snapshot()));
+  }
+
+  /** Restore a checkpoint made by saveCheckpoint() of a trainer with the same configuration. */
+  loadCheckpoint(ckpt: { weights: Uint8Array | ArrayBuffer; state?: string }): void {
+    const { params, optim, state } = unpackCheckpoint(ckpt);
+    checkConfig(this.config(), state.config);
+    writeParams(this.opts.model.namedParameters(), params);
+    const opt = this.opts.optimizer;
+    opt.loadStateDict(optim);
+    opt.stepCount = state.stepCount;
+    if (state.schedulerEpoch !== null) this.opts.scheduler?.setEpoch(state.schedulerEpoch);
+    opt.lr = state.lr;
+    this.epoch = state.epoch;
+    this.batcher.seed = state.rng.seed;
+  }
+
+  /** Release the leaves and steps this trainer made (the model and optimizer stay). */
+  destroy(): void {
+    for (const c of [...this.train.values(), ...this.evals.values()]) c.step.destroy();
+    for (const t of this.owned) t.destroy();
+  }
+
+  private config(): Record<string, unknown> {
+    const o = this.opts;
+    return {
+      batchSize: o.batchSize,
+      dropLast: o.dropLast ?? false,
+      shuffle: o.shuffle ?? true,
+      inputs: o.inputs.shape,
+      targets: o.targets.shape,
+      rollout: o.rollout ? { tIn: o.rollout.tIn, tOut: o.rollout.tOut } : null,
+      optimizer: o.optimizer.constructor.name,
+    };
+  }
+
+  private async snapshot(): Promise<
+    [Map<string, HostTensor>, Map<string, HostTensor>, TrainerState]
+  > {
+    const params = await readParams(this.opts.model.namedParameters());
+    const opt = this.opts.optimizer;
+    const state: TrainerState = {
+      format: 'wgno.trainer',
+      version: 1,
+      epoch: this.epoch,
+      stepCount: opt.stepCount,
+      lr: opt.lr,
+      schedulerEpoch: this.opts.scheduler?.lastEpoch ?? null,
+      rng: { seed: this.batcher.seed, epoch: this.epoch },
+      config: this.config(),
+    };
+    return [params, await opt.stateDict(), state];
+  }
+
+  private async keepCheckpoint(): Promise<void> {
+    const snap = await this.snapshot();
+    const finite = [...snap[0].values()].every((h) => h.data.every(Number.isFinite));
+    const ckpt = packCheckpoint(...snap);
+    if (finite) this.lastGood = ckpt;
+    await this.opts.onCheckpoint?.(ckpt, this.epoch);
+  }
+
+  private async runBatch(order: Uint32Array, s: number): Promise<void> {
+    const size = this.batcher.sizeOf(s);
+    const c = this.train.get(size)!;
+    const start = s * this.batcher.batchSize;
+    c.x.write(gather(this.opts.inputs, order, start, size, c.xHost));
+    c.y.write(gather(this.opts.targets, order, start, size, c.yHost));
+    c.step.run();
+    this.accSteps++;
+    // Bound the queue without draining it: wait for the step `inFlight` submits ago.
+    this.queued.push(this.rt.device.queue.onSubmittedWorkDone());
+    if (this.queued.length > (this.opts.inFlight ?? 4)) await this.queued.shift();
+  }
+
+  /** Mean of the step losses summed on the GPU since the last read; resets the sum. */
+  private async readLoss(s: number): Promise<number> {
+    const mean = (await this.train.values().next().value!.acc.read())[0] / this.accSteps;
+    this.queued.length = 0;
+    this.accSteps = 0;
+    for (const c of this.train.values()) {
+      c.acc.write(ZERO);
+      c.scratch.write(ZERO);
+    }
+    if (!Number.isFinite(mean))
+      throw new NonFiniteLossError(this.epoch, s + 1, mean, this.lastGood);
+    return mean;
+  }
+
+  /**
+   * One replayable step for batches of `size`: leaves for x and y, the graph (with the rollout
+   * unrolled), and an accumulator the step adds its loss (training) or per-step relative L2
+   * sums (evaluation) into. Training steps share one accumulator.
+   */
+  private async compile(
+    size: number,
+    xs: HostArray,
+    ys: HostArray,
+    train: boolean,
+  ): Promise<Compiled> {
+    const rt = this.rt;
+    const leaf = (shape: readonly number[], label: string) => {
+      const t = rt.zeros(shape, { label });
+      this.owned.push(t);
+      return t;
+    };
+    const x = leaf([size, ...xs.shape.slice(1)], 'trainer.x');
+    const y = leaf([size, ...ys.shape.slice(1)], 'trainer.y');
+    const pairs = this.predict(x, y);
+    let value: Tensor;
+    if (train) {
+      const lossFn = this.opts.loss ?? ((p: Tensor, t: Tensor) => lpLoss(p, t));
+      value = pairs.map(([p, t]) => lossFn(p, t)).reduce((a, b) => add(a, b));
+      if (value.size !== 1)
+        throw new WgnoError(
+          'Trainer',
+          `the loss must be a single value, got ${fmtShape(value.shape)}`,
+        );
+      value.backward();
+    } else {
+      const errs = pairs.map(([p, t]) => reshape(lpLoss(p, t, { reduction: 'sum' }), [1]));
+      value = errs.length === 1 ? errs[0] : concat(errs, 0);
+    }
+    const shared = train ? this.train.values().next().value : undefined;
+    const acc = shared?.acc ?? leaf([value.size], 'trainer.acc');
+    const scratch = leaf([value.size], 'trainer.acc_scratch');
+    const step = await rt.compile({
+      outputs: [value],
+      updates: [accumulateUpdate(acc, value, scratch)],
+      optimizer: train ? this.opts.optimizer : undefined,
+      label: `trainer.${train ? 'train' : 'eval'}[${size}]`,
+    });
+    const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];
+    return { x, y, xHost, yHost, step, acc, scratch };
+  }
+
+  /** (prediction, target) pairs: one forward, or the autoregressive rollout of the FNO paper. */
+  private predict(x: Tensor, y: Tensor): [Tensor, Tensor][] {
+    const r = this.opts.rollout;
+    if (!r) return [[this.forward(x, y.shape), y]];
+    const out: [Tensor, Tensor][] = [];
+    let window = x;
+    for (let t = 0; t < r.tOut; t++) {
+      const target = slice(y, 1, t, t + 1);
+      const pred = this.forward(window, target.shape);
+      out.push([pred, target]);
+      // Time is the channel axis: drop the oldest step, append the prediction.
+      if (t + 1 < r.tOut) window = r.tIn > 1 ? concat([slice(window, 1, 1, r.tIn), pred], 1) : pred;
+    }
+    return out;
+  }
+
+  private forward(x: Tensor, want: readonly number[]): Tensor {
+    let pred: Tensor;
+    try {
+      pred = this.opts.model.forward(x);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new WgnoError(
+        'Trainer',
+        `the model rejected a batch of inputs ${fmtShape(x.shape)}: ${msg}`,
+      );
+    }
+    if (pred.shape.join() !== want.join())
+      throw new WgnoError(
+        'Trainer',
+        `the model maps inputs ${fmtShape(x.shape)} to ${fmtShape(pred.shape)} but the targets are ${fmtShape(want)}${this.opts.rollout ? ' (a rollout step predicts one channel)' : ''}`,
+      );
+    return pred;
+  }
+}
+
+const ZERO = new Float32Array(1);

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import * as w from '../../src/index';
+import { opSuite, type OpCase } from './harness';
+
+const unary: [string, (x: w.Tensor) => w.Tensor, boolean?][] = [
+  ['neg', w.neg],
+  ['exp', w.exp],
+  ['log', w.log, true],
+  ['sqrt', w.sqrt, true],
+  ['square', w.square],
+  ['gelu', w.gelu],
+  ['tanh', w.tanh],
+  ['relu', w.relu],
+  ['reciprocal', w.reciprocal, true],
+  ['gelu_grad', w.geluGrad],
+  ['affine', (x) => w.affine(x, -1.5, 0.25)],
+  ['pow_scalar 3', (x) => w.powScalar(x, 3)],
+  ['pow_scalar 0.5', (x) => w.powScalar(x, 0.5), true],
+];
+// Edge shapes: a single element, an odd prime length, and a 3-D block.
+const shapes = [[1], [97], [3, 5, 7]];
+
+const cases: OpCase[] = [];
+for (const [name, fn, positive] of unary) {
+  for (const shape of shapes)
+    cases.push({ name: `${name} ${JSON.stringify(shape)}`, inputs: [{ shape, positive }], fn });
+}
+// step is piecewise constant: forward only (its gradient is zero almost everywhere).
+cases.push({ name: 'step [97]', inputs: [{ shape: [97] }], fn: w.step, skipGrad: true });
+
+const binary: [string, (a: w.Tensor, b: w.Tensor) => w.Tensor, boolean?][] = [
+  ['add', w.add],
+  ['sub', w.sub],
+  ['mul', w.mul],
+  ['div', w.div, true],
+  ['pow', w.pow, true],
+];
+const pairs = [
+  [[1], [1]],
+  [[13], [13]],
+  [
+    [4, 1, 3],
+    [5, 1],
+  ], // broadcast both ways
+  [[2, 3, 5], [5]],
+  [[1], [2, 7]],
+];
+for (const [name, fn, positive] of binary) {
+  for (const [a, b] of pairs) {
+    cases.push({
+      name: `${name} ${JSON.stringify(a)} ${JSON.stringify(b)}`,
+      inputs: [
+        { shape: a, positive },
+        { shape: b, positive },
+      ],
+      fn,
+    });
+  }
+}
+cases.push({
+  name: 'add complex64',
+  inputs: [
+    { shape: [3, 4], dtype: 'complex64' },
+    { shape: [4], dtype: 'complex64' },
+  ],
+  fn: w.add,
+});
+cases.push({
+  name: 'sub complex64',
+  inputs: [
+    { shape: [2, 5], dtype: 'complex64' },
+    { shape: [2, 5], dtype: 'complex64' },
+  ],
+  fn: w.sub,
+});
+// A tensor used twice: gradients must accumulate.
+cases.push({
+  name: 'x * exp(x) (reuse)',
+  inputs: [{ shape: [17] }],
+  fn: (x) => w.mul(x, w.exp(x)),
+});
+// Large enough to fold the dispatch grid? 2^16 * 256 would be too slow here; 70k elements exercises multiple workgroups.
+cases.push({ name: 'gelu [70001]', inputs: [{ shape: [70001] }], fn: w.gelu });
+
+opSuite('elementwise ops', cases);
+
+describe('elementwise errors', () => {
+  it('name the op and the shapes', async () => {
+    const rt = await w.init();
+    try {
+      const a = rt.tensor(new Float32Array(6), [2, 3]);
+      const b = rt.tensor(new Float32Array(8), [2, 4]);
+      expect(() => w.add(a, b)).toThrow(/add: shapes \[2, 3\] and \[2, 4\] do not broadcast/);
+      const c = rt.tensor(new Float32Array(12), [2, 3], { dtype: 'complex64' });
+      expect(() => w.mul(a, c)).toThrow(/mul: dtypes differ/);
+      expect(() => w.mul(c, c)).toThrow(/mul: complex64 is not supported/);
+      expect(() => w.exp(c)).toThrow(/exp: input 0 has dtype complex64/);
+      expect(() => w.mulScalar(a, NaN)).toThrow(/affine: scale must be a finite number, got NaN/);
+      expect(() => w.powScalar(a, Infinity)).toThrow(
+        /pow_scalar: exponent must be a finite number/,
+      );
+      expect(() => rt.tensor([1, 2, 3], [2, 2])).toThrow(
+        /tensor: data has 3 values but shape \[2, 2\] f32 needs 4/,
+      );
+      expect(() => rt.tensor([1], [0])).toThrow(/every dimension must be an integer >= 1/);
+      a.destroy();
+      await expect(a.read()).rejects.toThrow(/read: tensor \[2, 3\] \(leaf\) was destroyed/);
+      expect(() => w.neg(a)).toThrow(/neg: tensor \[2, 3\] \(leaf\) was destroyed/);
+    } finally {
+      rt.destroy();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+// Chromium flags for headless WebGPU on a GPU-less box (SwiftShader, a CPU Vulkan, ships with
+// Debian's chromium). Each one was checked: without --enable-unsafe-webgpu navigator.gpu is
+// missing on Linux; the networking/sync flags stop Chromium from flooding a closed network.
+export const chromiumArgs = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const root = import.meta.dirname;
+
+// `npm run demo`: the dev server serves the repo root (so demos can import ../src and ../kernels
+// directly); `/` redirects to the demo index, and the demo URL is printed once listening.
+function demosIndex(): Plugin {
+  return {
+    name: 'wgno-demos-index',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url === '/' || req.url === '/index.html') {
+          res.statusCode = 302;
+          res.setHeader('Location', '/demos/index.html');
+          res.end();
+          return;
+        }
+        next();
+      });
+      server.httpServer?.once('listening', () => {
+        const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
+        server.config.logger.info(`  wgno demos: ${url}demos/index.html`);
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  // Not inside Vitest: its browser mode runs its own dev server with its own routes.
+  plugins: process.env.VITEST ? [] : [demosIndex()],
+  // Dev server (`npm run demo`): serves the repo root so demos can import from src/ and kernels/.
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    open: false,
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    lib: {
+      entry: resolve(root, 'src/index.ts'),
+      formats: ['es'],
+      fileName: () => 'wgno.js',
+    },
+    rollupOptions: {
+      external: ['webgpu', /^node:/],
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.browser.test.ts', 'test/e2e/**', 'node_modules/**'],
+          benchmark: { include: [] }, // benchmarks run in the browser project (npm run bench)
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          benchmark: { include: ['bench/**/*.bench.ts'] },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH || undefined,
+                args: chromiumArgs,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
