@@ -15,21 +15,52 @@ export function localBin(name) {
 /**
  * Runs a local CLI (like `npx NAME ...args`, without npx's own chatter) with inherited stdio.
  * Resolves to { code, signal }; a spawn failure resolves to { code: null, error }.
+ *
+ * With `timeoutMs`, a run that takes longer is killed with its whole process group (browsers,
+ * workers) and resolves to { code: null, signal, timedOut: true }: a hung GPU driver or browser
+ * then fails the run with a reason instead of holding CI until its own limit.
  */
-export function runBin(name, args, env = process.env) {
+export function runBin(name, args, env = process.env, { timeoutMs } = {}) {
   const bin = localBin(name);
   const [cmd, argv] = bin ? [bin, args] : ['npx', ['--no-install', name, ...args]];
   return new Promise((resolvePromise) => {
-    const child = spawn(cmd, argv, { cwd: repoRoot, env, stdio: 'inherit' });
-    const forward = (sig) => child.kill(sig);
+    // detached: the child leads its own process group, so a timeout can kill all of it.
+    const child = spawn(cmd, argv, { cwd: repoRoot, env, stdio: 'inherit', detached: true });
+    const killGroup = (sig) => {
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig);
+      }
+    };
+    const forward = (sig) => killGroup(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
+    let timedOut = false;
+    let hardKill = null;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            console.error(
+              `[run] ${name} still running after ${+(timeoutMs / 60000).toFixed(1)} min; killing it`,
+            );
+            killGroup('SIGTERM');
+            hardKill = setTimeout(() => killGroup('SIGKILL'), 10_000);
+          }, timeoutMs)
+        : null;
     const done = (result) => {
+      if (timer) clearTimeout(timer);
+      if (hardKill) clearTimeout(hardKill);
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      resolvePromise(result);
+      resolvePromise(timedOut ? { ...result, timedOut: true } : result);
     };
     child.on('error', (error) => done({ code: null, signal: null, error }));
-    child.on('exit', (code, signal) => done({ code, signal }));
+    child.on('exit', (code, signal) => {
+      // Whatever the runner left behind (a browser, a worker) goes with it.
+      if (timedOut) killGroup('SIGKILL');
+      done({ code, signal });
+    });
   });
 }

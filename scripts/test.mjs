@@ -21,6 +21,11 @@ import { repoRoot, runBin } from './run-util.mjs';
 const resultsDir = join(repoRoot, 'test-results');
 const extraArgs = process.argv.slice(2);
 
+// Wall-clock limits per runner (minutes; WGNO_TEST_TIMEOUT_MIN overrides both). A full run takes
+// about 8 min on a 2-core machine with SwiftShader; CI allows 90 min for everything.
+const envLimit = Number(process.env.WGNO_TEST_TIMEOUT_MIN);
+const limitMs = (defaultMin) => (envLimit > 0 ? envLimit : defaultMin) * 60_000;
+
 function readJson(path) {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -30,6 +35,7 @@ function readJson(path) {
 }
 
 function describeExit(r) {
+  if (r.timedOut) return 'timed out';
   if (r.error) return `could not start (${r.error.message})`;
   if (r.signal) return `killed by ${r.signal}`;
   return `exit code ${r.code}`;
@@ -79,6 +85,7 @@ async function runVitest(env) {
       ...extraArgs,
     ],
     env,
+    { timeoutMs: limitMs(45) },
   );
   const json = readJson(out);
   let counts = null;
@@ -108,6 +115,7 @@ async function runPlaywright(env) {
       ...env,
       PLAYWRIGHT_JSON_OUTPUT_NAME: out,
     },
+    { timeoutMs: limitMs(20) },
   );
   const json = readJson(out);
   let counts = null;

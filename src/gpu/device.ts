@@ -41,11 +41,31 @@ export async function acquireAdapter(opts: AcquireOptions): Promise<Acquired> {
   return acquireNode(opts);
 }
 
+type DawnModule = { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+
+/**
+ * One Dawn instance per process, shared by every init(). Creating an instance per init() and
+ * dropping the old one lets Dawn's event processing of a dead instance race with the new one:
+ * after device.destroy() + init() the process could deadlock inside InstanceBase::ProcessEvents.
+ */
+let nodeGpu: Promise<GPU> | null = null;
+
 async function acquireNode(opts: AcquireOptions): Promise<Acquired> {
+  nodeGpu ??= createNodeGpu().catch((e: unknown) => {
+    nodeGpu = null;
+    throw e;
+  });
+  const gpu = await nodeGpu;
+  const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
+  if (!adapter) throw noNodeAdapter();
+  return { adapter, keepAlive: gpu };
+}
+
+async function createNodeGpu(): Promise<GPU> {
   const name = 'webgpu';
-  let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+  let mod: DawnModule;
   try {
-    mod = (await import(/* @vite-ignore */ name)) as typeof mod;
+    mod = (await import(/* @vite-ignore */ name)) as DawnModule;
   } catch (e) {
     throw new WgnoError(
       'init',
@@ -53,26 +73,30 @@ async function acquireNode(opts: AcquireOptions): Promise<Acquired> {
     );
   }
   Object.assign(globalThis, mod.globals);
-  let gpu = mod.create([]);
-  let adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
-  if (!adapter && process.platform === 'linux' && !process.env.VK_ICD_FILENAMES) {
-    const fs = await import(/* @vite-ignore */ 'node:fs');
-    const icd = SWIFTSHADER_ICDS.find((p) => fs.existsSync(p));
-    if (icd) {
-      process.env.VK_ICD_FILENAMES = icd;
-      gpu = mod.create([]);
-      adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
-    }
-  }
-  if (!adapter) {
-    throw new WgnoError(
-      'init',
-      'no WebGPU adapter in Node. On Linux wgno needs a Vulkan loader and driver: a GPU driver, or the ' +
-        'CPU fallback from Debian: apt-get install -y libvulkan1 chromium (wgno then uses ' +
-        "Chromium's SwiftShader at /usr/lib/chromium/vk_swiftshader_icd.json automatically)",
-    );
-  }
-  return { adapter, keepAlive: gpu };
+  const gpu = mod.create([]);
+  if (await gpu.requestAdapter()) return gpu;
+  if (process.platform !== 'linux' || process.env.VK_ICD_FILENAMES) throw noNodeAdapter();
+  const fs = await import(/* @vite-ignore */ 'node:fs');
+  const icd = SWIFTSHADER_ICDS.find((p) => fs.existsSync(p));
+  if (!icd) throw noNodeAdapter();
+  // The Vulkan loader reads VK_ICD_FILENAMES when an instance is created. The first instance (no
+  // driver) stays referenced: dropping a Dawn instance while the process lives is what we avoid.
+  process.env.VK_ICD_FILENAMES = icd;
+  failedInstances.push(gpu);
+  const fallback = mod.create([]);
+  if (await fallback.requestAdapter()) return fallback;
+  throw noNodeAdapter();
+}
+
+const failedInstances: GPU[] = [];
+
+function noNodeAdapter(): WgnoError {
+  return new WgnoError(
+    'init',
+    'no WebGPU adapter in Node. On Linux wgno needs a Vulkan loader and driver: a GPU driver, or the ' +
+      'CPU fallback from Debian: apt-get install -y libvulkan1 chromium (wgno then uses ' +
+      "Chromium's SwiftShader at /usr/lib/chromium/vk_swiftshader_icd.json automatically)",
+  );
 }
 
 /** Features we use when present; every kernel keeps a path that works without them. */
