@@ -10,3 +10,4 @@ export {
   type SafetensorsFile,
 } from './safetensors';
 export { readNpy, writeNpy } from './npy';
+export { fromCornerBlocks, convertCornerBlocks, type CenteredWeight } from './corner_blocks';
