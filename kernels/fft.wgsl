@@ -11,6 +11,9 @@
 //               radix of N; after the last pass the output is in natural order.
 //  whole        the whole transform of per_group lines in workgroup memory: one global read through
 //               LOAD, the `stages` passes radix[0..] between two workgroup arrays, one write through STORE.
+//  lane         the whole transform of one line per invocation, in private memory (len <= LANE_MAX):
+//               the same passes with no workgroup memory and no barriers. For CPU adapters
+//               (SwiftShader), where barriers and workgroup memory are slow and private arrays are not.
 //  chirp_table  Bluestein: b[m] = e^{+-i pi m^2/N} for |m| < N, wrapped into a zero length-M array.
 //  chirp_pre    Bluestein: a[line, j] = x[j] e^{-+i pi j^2/N} (j < N), 0 up to M (contiguous lines).
 //  chirp_mul    Bluestein: pointwise product with the transformed chirp table, times P.scale.
@@ -190,6 +193,72 @@ fn whole(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: 
     let j = e / P.per_group;
     let v = select(ping[b * P.len + j], pong[b * P.len + j], done_in_pong);
     if (line < P.lines) { store(line / P.inner, line % P.inner, j, v * P.scale); }
+  }
+}
+
+const LANE_MAX = 256u;
+alias Line = array<vec2f, LANE_MAX>;
+
+// (v1 - v3) times w^1 of a radix-4 DFT: -i (forward) or +i (inverse).
+fn rot4(d: vec2f) -> vec2f {
+  return select(vec2f(d.y, -d.x), vec2f(-d.y, d.x), P.inverse == 1u);
+}
+
+// One radix-r Stockham pass over a line of P.len in private memory, x -> y (as shared_pass).
+fn lane_pass(x: ptr<function, Line>, y: ptr<function, Line>, r: u32, ns: u32) {
+  let span = P.len / r;
+  if (r == 4u) {
+    for (var j = 0u; j < span; j++) {
+      let k = j % ns;
+      let v0 = (*x)[j];
+      let v1 = cmul((*x)[j + span], twiddle(k, 4u * ns));
+      let v2 = cmul((*x)[j + 2u * span], twiddle(2u * k, 4u * ns));
+      let v3 = cmul((*x)[j + 3u * span], twiddle(3u * k, 4u * ns));
+      let s02 = v0 + v2;
+      let d02 = v0 - v2;
+      let s13 = v1 + v3;
+      let d13 = rot4(v1 - v3);
+      let base = (j - k) * 4u + k;
+      (*y)[base] = s02 + s13;
+      (*y)[base + ns] = d02 + d13;
+      (*y)[base + 2u * ns] = s02 - s13;
+      (*y)[base + 3u * ns] = d02 - d13;
+    }
+    return;
+  }
+  var w: array<vec2f, 8>;
+  for (var m = 0u; m < r; m++) { w[m] = twiddle(m, r); }
+  for (var j = 0u; j < span; j++) {
+    let k = j % ns;
+    var v: array<vec2f, 8>;
+    for (var i = 0u; i < r; i++) { v[i] = cmul((*x)[j + i * span], twiddle(i * k, ns * r)); }
+    let base = (j - k) * r + k;
+    for (var q = 0u; q < r; q++) {
+      var acc = vec2f(0.0);
+      for (var i = 0u; i < r; i++) { acc += cmul(v[i], w[(i * q) % r]); }
+      (*y)[base + q * ns] = acc;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let line = flat(gid, nwg);
+  if (line >= P.lines) { return; }
+  let o = line / P.inner;
+  let s = line % P.inner;
+  var a: Line;
+  var b: Line;
+  for (var j = 0u; j < P.len; j++) { a[j] = load(o, s, j); }
+  var ns = 1u;
+  for (var st = 0u; st < P.stages; st++) {
+    let r = P.radix[st / 4u][st % 4u];
+    if (st % 2u == 0u) { lane_pass(&a, &b, r, ns); } else { lane_pass(&b, &a, r, ns); }
+    ns *= r;
+  }
+  let in_b = P.stages % 2u == 1u;
+  for (var k = 0u; k < min(P.len, P.out_len); k++) {
+    store(o, s, k, select(a[k], b[k], in_b) * P.scale);
   }
 }
 

@@ -7,10 +7,16 @@ import { Tensor, toF32 } from '../graph/tensor';
 import type { Optimizer } from '../train/optim';
 import { acquireAdapter, requestDevice, type AcquireOptions } from './device';
 import { bindGroupLayoutEntries, describeCompileError, type KernelDef } from './kernel';
+import { chooseTarget, type FftStrategy, type Target } from './target';
 
 export interface InitOptions extends AcquireOptions {
   /** Called once if the device is lost; the Runtime is unusable afterwards (call init() again). */
   onDeviceLost?: (info: { reason: string; message: string }) => void;
+  /**
+   * FFT lowering (src/gpu/target.ts): 'auto' (default) uses 'lane' (a line per invocation) on CPU
+   * adapters such as SwiftShader and 'workgroup' (lines in shared memory) on GPUs.
+   */
+  fftStrategy?: FftStrategy | 'auto';
 }
 
 /** Counters for tests and benchmarks: replaying a step must not move the creation counters. */
@@ -53,6 +59,8 @@ export class Runtime {
   };
   /** Resolves when the device is lost (or destroyed). */
   readonly lost: Promise<GPUDeviceLostInfo>;
+  /** What plan-time lowering specialises on (FFT strategy); from the adapter and InitOptions. */
+  readonly target: Target;
   private lostReason: string | null = null;
   private uncaptured: string | null = null;
   private readonly layouts = new Map<KernelDef, GPUPipelineLayout>();
@@ -70,6 +78,7 @@ export class Runtime {
     private keepAlive: unknown,
     opts: InitOptions,
   ) {
+    this.target = chooseTarget(adapterInfo, opts.fftStrategy);
     this.lost = device.lost.then((info) => {
       this.lostReason = info.message || info.reason;
       opts.onDeviceLost?.({ reason: String(info.reason), message: info.message });
@@ -124,7 +133,12 @@ export class Runtime {
     this.device.pushErrorScope('validation');
     const updates = [...(opts.updates ?? []), ...(opts.optimizer?.updates() ?? [])];
     const hooks = opts.optimizer ? [() => opts.optimizer!.tick()] : [];
-    const step = await Step.create(this, plan(opts.outputs, updates), opts.label ?? 'step', hooks);
+    const step = await Step.create(
+      this,
+      plan(opts.outputs, updates, this.target),
+      opts.label ?? 'step',
+      hooks,
+    );
     const err = await this.device.popErrorScope();
     if (err) {
       step.destroy();
@@ -269,6 +283,11 @@ export class Runtime {
 
 /** Acquire a WebGPU device (browser or Node) and return a Runtime. */
 export async function init(opts: InitOptions = {}): Promise<Runtime> {
+  if (opts.fftStrategy !== undefined && !['auto', 'lane', 'workgroup'].includes(opts.fftStrategy))
+    throw new WgnoError(
+      'init',
+      `fftStrategy '${String(opts.fftStrategy)}' is invalid; use 'auto', 'lane' or 'workgroup'`,
+    );
   const { adapter, keepAlive } = await acquireAdapter(opts);
   const device = await requestDevice(adapter, 'wgno');
   return new Runtime(device, adapter.info, keepAlive, opts);

@@ -1,4 +1,5 @@
 import { WgnoError } from '../errors';
+import { DEFAULT_TARGET, type Target } from '../gpu/target';
 import type { Dispatch } from '../ops/op';
 import { opDef } from '../ops/registry';
 import { topoSort } from './autodiff';
@@ -38,7 +39,11 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  * slot buffers (best fit; a slot is reused only once its last reader has run, so no dispatch ever
  * reads and writes the same buffer). Views (reshape) share their source's storage.
  */
-export function plan(outputs: readonly Tensor[], updates: readonly Update[] = []): Plan {
+export function plan(
+  outputs: readonly Tensor[],
+  updates: readonly Update[] = [],
+  target: Target = DEFAULT_TARGET,
+): Plan {
   const roots = [...outputs, ...updates.flatMap((u) => u.bindings)];
   const order = topoSort(roots).filter((t) => t.op !== null);
   const END = order.length;
@@ -97,6 +102,7 @@ export function plan(outputs: readonly Tensor[], updates: readonly Update[] = []
         inputs: t.inputs,
         out: t,
         attrs: t.attrs,
+        target,
       });
       const scratch = (lowered.scratch ?? []).map((b) => ({ slot: take(b), bytes: b }));
       for (const d of lowered.dispatches) {

@@ -8,7 +8,9 @@
  * parts of the DC and (even n) Nyquist bins.
  *
  * Lowering (fft_plan.ts): mixed-radix Stockham (radices 4, 2, 3, 5, 7), the whole transform in
- * workgroup memory for N <= 1024 and one pass per radix through scratch beyond; any other N by
+ * one dispatch when it fits (in workgroup memory for N <= 1024 on GPUs; one line per invocation in
+ * private memory for N <= 256 on CPU adapters, see gpu/target.ts) and one pass per radix through
+ * scratch beyond; any other N by
  * Bluestein's chirp z-transform (a convolution done with power-of-two FFTs). rfft reads the real
  * signal in the first load; irfft rebuilds the Hermitian full spectrum there and keeps the real part.
  * Pruning: rfft computes the full transform and stores only the first nOut bins (it saves the
@@ -107,7 +109,7 @@ export const fftDef: OpDef<FftAttrs> = {
       throw new WgnoError('fft', `axis ${axis} must be normalized to 0..${x.shape.length - 1}`);
     return { shape: x.shape, dtype: 'complex64' };
   },
-  lower({ inputs: [x], attrs: { axis, inverse, norm } }) {
+  lower({ inputs: [x], attrs: { axis, inverse, norm }, target }) {
     const n = x.shape[axis];
     const inner = numel(x.shape.slice(axis + 1));
     return lowerFft({
@@ -121,6 +123,7 @@ export const fftDef: OpDef<FftAttrs> = {
       weight: WEIGHT.none,
       inverse,
       scale: normScale(norm, inverse, n),
+      strategy: target.fft,
     });
   },
   vjp: ({ g, attrs: { axis, inverse, norm } }) => [
@@ -165,7 +168,7 @@ export const rfftDef: OpDef<RfftAttrs> = {
       );
     return { shape: [...x.shape.slice(0, -1), nOut], dtype: 'complex64' };
   },
-  lower({ inputs: [x], attrs: { norm, nOut, adjoint } }) {
+  lower({ inputs: [x], attrs: { norm, nOut, adjoint }, target }) {
     const n = x.shape[x.shape.length - 1];
     return lowerFft({
       n,
@@ -178,6 +181,7 @@ export const rfftDef: OpDef<RfftAttrs> = {
       weight: adjoint ? WEIGHT.double : WEIGHT.none,
       inverse: false,
       scale: normScale(norm, false, n),
+      strategy: target.fft,
     });
   },
   vjp: ({ g, inputs: [x], attrs: { norm, adjoint } }) => [
@@ -222,7 +226,7 @@ export const irfftDef: OpDef<IrfftAttrs> = {
       );
     return { shape: [...z.shape.slice(0, -1), n], dtype: 'f32' };
   },
-  lower({ inputs: [z], attrs: { n, norm, adjoint } }) {
+  lower({ inputs: [z], attrs: { n, norm, adjoint }, target }) {
     const m = z.shape[z.shape.length - 1];
     return lowerFft({
       n,
@@ -235,6 +239,7 @@ export const irfftDef: OpDef<IrfftAttrs> = {
       weight: adjoint ? WEIGHT.halve : WEIGHT.none,
       inverse: true,
       scale: normScale(norm, true, n),
+      strategy: target.fft,
     });
   },
   vjp: ({ g, inputs: [z], attrs: { norm, adjoint } }) => [

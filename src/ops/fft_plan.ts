@@ -1,13 +1,16 @@
 /**
  * Plan-time lowering of one FFT line set to dispatches of kernels/fft.wgsl (see its header for
- * the layout). N with factors 2, 3, 5, 7 only: for N <= 1024 one dispatch does every Stockham pass in
- * workgroup memory (floor(1024 / N) lines per workgroup); longer N take one dispatch per radix,
+ * the layout). N with factors 2, 3, 5, 7 only: one dispatch does every Stockham pass when the line
+ * fits, in workgroup memory for N <= 1024 (floor(1024 / N) lines per workgroup; strategy
+ * 'workgroup', GPUs) or in one invocation's private memory for N <= 256 (strategy 'lane', CPU
+ * adapters, gpu/target.ts); longer N take one dispatch per radix,
  * ping-ponging through two scratch buffers. Any other N: Bluestein, X_k = c_k sum_j (x_j c_j) conj(c_{k-j}) with the
  * chirp c_j = e^{-i pi j^2/N} (forward), a linear convolution done circularly at the power of two
  * M >= 2N - 1 with the same passes (Bluestein 1970; Rabiner, Schafer & Rader 1969).
  */
 import { WgnoError } from '../errors';
 import { defineKernel, grid1d, WORKGROUP_SIZE } from '../gpu/kernel';
+import type { FftStrategy } from '../gpu/target';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/fft.wgsl?raw';
 import type { Dispatch, Slot } from './op';
@@ -38,6 +41,7 @@ const K = {
   mul: entry('chirp_mul', ['read', 'read_write', 'read']),
   post: entry('chirp_post', ['read', 'read_write']),
   whole: entry('whole', ['read', 'read_write']),
+  lane: entry('lane', ['read', 'read_write']),
 };
 
 /** Override codes of kernels/fft.wgsl. */
@@ -47,6 +51,8 @@ export const WEIGHT = { none: 0, halve: 1, double: 2 } as const;
 
 /** Complex elements per workgroup array of the shared kernel (two arrays: 16 KiB, the default limit). */
 const SMEM = 1024;
+/** Longest line of the 'lane' kernel (LANE_MAX in fft.wgsl: two private arrays of it per invocation). */
+const LANE_MAX = 256;
 /** Uniform fields only the shared kernel reads. */
 const NOT_SHARED = { radix: [] as number[], stages: 0, per_group: 0 };
 
@@ -68,6 +74,7 @@ export interface FftLines {
   readonly weight: number;
   readonly inverse: boolean;
   readonly scale: number;
+  readonly strategy: FftStrategy;
 }
 
 /** Radices of n from {4, 2, 3, 5, 7} (largest first), or null when another prime divides n. */
@@ -89,6 +96,12 @@ export const fftPath = (n: number): 'stockham' | 'bluestein' =>
 
 type Params = Record<string, number | readonly number[]> & { len: number; lines: number };
 
+/** Whether a line of `len` is transformed in one dispatch, and by which kernel. */
+function oneDispatch(len: number, strategy: FftStrategy): 'lane' | 'whole' | null {
+  if (strategy === 'lane' && len <= LANE_MAX) return 'lane';
+  return len <= SMEM ? 'whole' : null;
+}
+
 /**
  * Stockham passes of length `len` over `lines` lines: pass i reads `from(i)` and writes `to(i)`;
  * the first pass reads with `first`'s load mode, the last writes with `last`'s store mode and scale.
@@ -100,8 +113,10 @@ function passes(
   last: { store: number; out_len: number; scale: number },
   weight: number,
   slots: (i: number) => [Slot, Slot],
+  strategy: FftStrategy,
 ): Dispatch[] {
-  if (base.len <= SMEM) return [sharedPass(rs, base, first, last, weight, slots)];
+  const one = oneDispatch(base.len, strategy);
+  if (one) return [sharedPass(one, rs, base, first, last, weight, slots)];
   let ns = 1;
   return rs.map((r, i) => {
     const isFirst = i === 0;
@@ -131,8 +146,12 @@ function passes(
   });
 }
 
-/** All passes in one dispatch, in workgroup memory: per_group whole lines per workgroup. */
+/**
+ * All passes in one dispatch: 'whole' puts per_group lines in each workgroup's memory, 'lane' one
+ * line in each invocation's private memory.
+ */
 function sharedPass(
+  kernel: 'lane' | 'whole',
   rs: number[],
   base: Params,
   first: { load: number; in_len: number },
@@ -140,10 +159,10 @@ function sharedPass(
   weight: number,
   slots: (i: number) => [Slot, Slot],
 ): Dispatch {
-  const perGroup = Math.floor(SMEM / base.len);
+  const perGroup = kernel === 'lane' ? 1 : Math.floor(SMEM / base.len);
   const groups = Math.ceil(base.lines / perGroup);
   return {
-    kernel: K.whole,
+    kernel: K[kernel],
     overrides: { LOAD: first.load, STORE: last.store, WEIGHT: weight, SMEM },
     params: {
       ...base,
@@ -156,12 +175,13 @@ function sharedPass(
       per_group: perGroup,
     },
     bindings: slots(0),
-    grid: grid1d(groups * WORKGROUP_SIZE),
+    grid: kernel === 'lane' ? grid1d(base.lines) : grid1d(groups * WORKGROUP_SIZE),
   };
 }
 
-/** Dispatches one transform of length len takes: one in workgroup memory, else one per radix. */
-const passCount = (len: number, rs: number[]): number => (len <= SMEM ? 1 : rs.length);
+/** Dispatches one transform of length len takes: one when it fits, else one per radix. */
+const passCount = (len: number, rs: number[], strategy: FftStrategy): number =>
+  oneDispatch(len, strategy) ? 1 : rs.length;
 
 /** Dispatches and scratch sizes (bytes) of one batched transform; input 0 -> output. */
 export function lowerFft(p: FftLines): { dispatches: Dispatch[]; scratch?: number[] } {
@@ -178,7 +198,7 @@ function lowerStockham(p: FftLines, rs: number[]): { dispatches: Dispatch[]; scr
     chirp_n: 0,
     inverse: p.inverse ? 1 : 0,
   };
-  const m = passCount(p.n, rs);
+  const m = passCount(p.n, rs, p.strategy);
   const slot = (i: number): Slot =>
     i < 0 ? { input: 0 } : i === m - 1 ? { output: true } : { scratch: i % 2 };
   const dispatches = passes(
@@ -188,6 +208,7 @@ function lowerStockham(p: FftLines, rs: number[]): { dispatches: Dispatch[]; scr
     { store: p.store, out_len: p.outLen, scale: p.scale },
     p.weight,
     (i) => [slot(i - 1), slot(i)],
+    p.strategy,
   );
   const bytes = p.lines * p.n * 8;
   const passBuffers = dispatches.length > 2 ? 2 : dispatches.length - 1;
@@ -203,7 +224,7 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
   let m = 1;
   while (m < 2 * p.n - 1) m *= 2;
   const rs = radices(m)!;
-  const k = passCount(m, rs);
+  const k = passCount(m, rs, p.strategy);
   const common = { ...NOT_SHARED, inner: 1, n_real: p.n, chirp_n: p.n, inverse: p.inverse ? 1 : 0 };
   const one = { ...common, lines: 1, len: m, ns: 1, in_len: m, out_len: m, scale: 1 };
   const all = { ...common, lines: p.lines, len: m, ns: 1, in_len: m, out_len: m, scale: 1 };
@@ -214,7 +235,7 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
   const T = (i: number): Slot => ({ scratch: 2 + (i % 2) });
   const d: Dispatch[] = [
     { kernel: K.table, params: one, bindings: [{ input: 0 }, T(0)], grid: grid1d(m) },
-    ...passes(rs, { ...one, inverse: 0 }, plain, keep, 0, (i) => [T(i), T(i + 1)]),
+    ...passes(rs, { ...one, inverse: 0 }, plain, keep, 0, (i) => [T(i), T(i + 1)], p.strategy),
     {
       kernel: K.pre,
       overrides: { LOAD: p.load, WEIGHT: p.weight === WEIGHT.halve ? p.weight : 0 },
@@ -222,14 +243,22 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
       bindings: [{ input: 0 }, A(0)],
       grid: grid1d(p.lines * m),
     },
-    ...passes(rs, { ...all, inverse: 0 }, plain, keep, 0, (i) => [A(i), A(i + 1)]),
+    ...passes(rs, { ...all, inverse: 0 }, plain, keep, 0, (i) => [A(i), A(i + 1)], p.strategy),
     {
       kernel: K.mul,
       params: { ...all, scale: 1 / m },
       bindings: [A(k), A(k + 1), T(k)],
       grid: grid1d(p.lines * m),
     },
-    ...passes(rs, { ...all, inverse: 1 }, plain, keep, 0, (i) => [A(k + 1 + i), A(k + 2 + i)]),
+    ...passes(
+      rs,
+      { ...all, inverse: 1 },
+      plain,
+      keep,
+      0,
+      (i) => [A(k + 1 + i), A(k + 2 + i)],
+      p.strategy,
+    ),
     {
       kernel: K.post,
       overrides: { STORE: p.store, WEIGHT: p.weight === WEIGHT.double ? p.weight : 0 },

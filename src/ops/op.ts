@@ -1,4 +1,5 @@
 import type { KernelDef } from '../gpu/kernel';
+import type { Target } from '../gpu/target';
 import type { Tensor } from '../graph/tensor';
 import type { TensorSpec } from '../graph/shape';
 
@@ -24,6 +25,8 @@ export interface LowerArgs<A> {
   readonly inputs: readonly TensorSpec[];
   readonly out: TensorSpec;
   readonly attrs: A;
+  /** The runtime's lowering choices (e.g. the FFT strategy). */
+  readonly target: Target;
 }
 
 export interface VjpArgs<A> {

@@ -157,7 +157,9 @@ forward.push({
   tol: 3 * tol(8),
   skipGrad: true,
 });
-opSuite('fft forward', forward);
+// Both lowerings of a line that fits in one dispatch ('auto' picks one per adapter).
+for (const fftStrategy of ['lane', 'workgroup'] as const)
+  opSuite(`fft forward (${fftStrategy})`, forward, { fftStrategy });
 
 // Gradient checks: f32 inputs through complex(), outputs back to f32 via view_as_real.
 const grads: OpCase[] = [];
@@ -199,7 +201,8 @@ grads.push({
   inputs: [{ shape: [3, 10] }],
   fn: (x) => irfft(rfft(x, { norm: 'forward', nOut: 4 }), { n: 10, norm: 'forward' }),
 });
-opSuite('fft gradients', grads);
+for (const fftStrategy of ['lane', 'workgroup'] as const)
+  opSuite(`fft gradients (${fftStrategy})`, grads, { fftStrategy });
 
 const complexCases: OpCase[] = [
   {

@@ -7,7 +7,7 @@
  * Inputs are seeded and rounded to f32 once, so GPU and reference see identical numbers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, mul, type Runtime, type Tensor } from '../../src/index';
+import { init, mul, type InitOptions, type Runtime, type Tensor } from '../../src/index';
 import { sum } from '../../src/ops/reduce';
 import { evaluateReference } from '../../src/graph/reference';
 import { Rng } from '../../src/random';
@@ -36,11 +36,12 @@ export interface OpCase {
 
 const EPS = 1e-6;
 
-export function opSuite(title: string, cases: OpCase[]): void {
+/** `initOptions`: e.g. { fftStrategy } to run the same cases through another lowering. */
+export function opSuite(title: string, cases: OpCase[], initOptions: InitOptions = {}): void {
   describe(title, () => {
     let rt: Runtime;
     beforeAll(async () => {
-      rt = await init();
+      rt = await init(initOptions);
     });
     afterAll(() => rt?.destroy());
     for (const c of cases) it(c.name, async () => checkCase(rt, c));
