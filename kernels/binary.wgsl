@@ -4,13 +4,13 @@
 
 struct BroadcastParams {
   n: u32,
-  rank: u32,
   shape: array<vec4<u32>, 2>,
   a_strides: array<vec4<u32>, 2>,
   b_strides: array<vec4<u32>, 2>,
 }
 
 override WG: u32 = 256;
+override RANK: u32 = 1;  // axes of the (coalesced) index walk, 1..8: a constant loop bound
 override OP: u32 = 0;
 
 @group(0) @binding(0) var<uniform> P: BroadcastParams;
@@ -45,19 +45,43 @@ fn pow_signed(v: f32, p: f32) -> f32 {
   return select(m, -m, (i32(p) & 1) == 1);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= P.n) { return; }
+// Offsets into a and b of output element i. Ranks 1-3 (most coalesced walks) are straight-line
+// code with constant uniform indices; a loop with dynamic indices is far slower on CPU adapters.
+fn broadcast_index(i: u32) -> vec2u {
+  let sa = P.a_strides[0];
+  let sb = P.b_strides[0];
+  if (RANK == 1u) { return vec2u(i * sa.x, i * sb.x); }
+  if (RANK == 2u) {
+    let c0 = i / P.shape[0].y;
+    let c1 = i - c0 * P.shape[0].y;
+    return vec2u(c0 * sa.x + c1 * sa.y, c0 * sb.x + c1 * sb.y);
+  }
+  if (RANK == 3u) {
+    let c01 = i / P.shape[0].z;
+    let c2 = i - c01 * P.shape[0].z;
+    let c0 = c01 / P.shape[0].y;
+    let c1 = c01 - c0 * P.shape[0].y;
+    return vec2u(c0 * sa.x + c1 * sa.y + c2 * sa.z, c0 * sb.x + c1 * sb.y + c2 * sb.z);
+  }
   var rem = i;
   var ia = 0u;
   var ib = 0u;
-  for (var k = i32(P.rank) - 1; k >= 0; k--) {
+  for (var k = i32(RANK) - 1; k >= 0; k--) {
     let d = at(P.shape, u32(k));
     let c = rem % d;
     rem = rem / d;
     ia += c * at(P.a_strides, u32(k));
     ib += c * at(P.b_strides, u32(k));
   }
+  return vec2u(ia, ib);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.n) { return; }
+  let ab = broadcast_index(i);
+  let ia = ab.x;
+  let ib = ab.y;
   out[i] = apply(a[ia], b[ib]);
 }

@@ -8,13 +8,13 @@
 
 struct BroadcastParams {
   n: u32,
-  rank: u32,
   shape: array<vec4<u32>, 2>,
   a_strides: array<vec4<u32>, 2>,
   b_strides: array<vec4<u32>, 2>,
 }
 
 override WG: u32 = 256;
+override RANK: u32 = 1;  // axes of the (coalesced) index walk, 1..8: a constant loop bound
 override OP: u32 = 0;
 
 @group(0) @binding(0) var<uniform> P: BroadcastParams;
@@ -46,7 +46,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var rem = i;
   var ia = 0u;
   var ib = 0u;
-  for (var k = i32(P.rank) - 1; k >= 0; k--) {
+  for (var k = i32(RANK) - 1; k >= 0; k--) {
     let d = at(P.shape, u32(k));
     let c = rem % d;
     rem = rem / d;

@@ -5,12 +5,12 @@
 
 struct StridedCopyParams {
   n: u32,
-  rank: u32,
   shape: array<vec4<u32>, 2>,
   strides: array<vec4<u32>, 2>,
 }
 
 override WG: u32 = 256;
+override RANK: u32 = 1;  // axes of the (coalesced) index walk, 1..8: a constant loop bound
 override W: u32 = 1;
 
 @group(0) @binding(0) var<uniform> P: StridedCopyParams;
@@ -27,7 +27,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (i >= P.n) { return; }
   var rem = i;
   var src = 0u;
-  for (var k = i32(P.rank) - 1; k >= 0; k--) {
+  for (var k = i32(RANK) - 1; k >= 0; k--) {
     let d = at(P.shape, u32(k));
     src += (rem % d) * at(P.strides, u32(k));
     rem = rem / d;

@@ -7,16 +7,17 @@ import { Tensor, toF32 } from '../graph/tensor';
 import type { Optimizer } from '../train/optim';
 import { acquireAdapter, requestDevice, type AcquireOptions } from './device';
 import { bindGroupLayoutEntries, describeCompileError, type KernelDef } from './kernel';
-import { chooseTarget, type FftStrategy, type Target } from './target';
+import { chooseTarget, type KernelStyle, type Target } from './target';
 
 export interface InitOptions extends AcquireOptions {
   /** Called once if the device is lost; the Runtime is unusable afterwards (call init() again). */
   onDeviceLost?: (info: { reason: string; message: string }) => void;
   /**
-   * FFT lowering (src/gpu/target.ts): 'auto' (default) uses 'lane' (a line per invocation) on CPU
-   * adapters such as SwiftShader and 'workgroup' (lines in shared memory) on GPUs.
+   * Kernel lowering (src/gpu/target.ts): 'auto' (default) uses 'lane' kernels (independent
+   * invocations, no workgroup memory) on CPU adapters such as SwiftShader and 'workgroup' kernels
+   * (shared tiles and FFT lines) on GPUs. Results agree to rounding either way.
    */
-  fftStrategy?: FftStrategy | 'auto';
+  kernels?: KernelStyle | 'auto';
 }
 
 /** Counters for tests and benchmarks: replaying a step must not move the creation counters. */
@@ -59,7 +60,7 @@ export class Runtime {
   };
   /** Resolves when the device is lost (or destroyed). */
   readonly lost: Promise<GPUDeviceLostInfo>;
-  /** What plan-time lowering specialises on (FFT strategy); from the adapter and InitOptions. */
+  /** What plan-time lowering specialises on (kernel style); from the adapter and InitOptions. */
   readonly target: Target;
   private lostReason: string | null = null;
   private uncaptured: string | null = null;
@@ -78,7 +79,7 @@ export class Runtime {
     private keepAlive: unknown,
     opts: InitOptions,
   ) {
-    this.target = chooseTarget(adapterInfo, opts.fftStrategy);
+    this.target = chooseTarget(adapterInfo, opts.kernels);
     this.lost = device.lost.then((info) => {
       this.lostReason = info.message || info.reason;
       opts.onDeviceLost?.({ reason: String(info.reason), message: info.message });
@@ -283,10 +284,10 @@ export class Runtime {
 
 /** Acquire a WebGPU device (browser or Node) and return a Runtime. */
 export async function init(opts: InitOptions = {}): Promise<Runtime> {
-  if (opts.fftStrategy !== undefined && !['auto', 'lane', 'workgroup'].includes(opts.fftStrategy))
+  if (opts.kernels !== undefined && !['auto', 'lane', 'workgroup'].includes(opts.kernels))
     throw new WgnoError(
       'init',
-      `fftStrategy '${String(opts.fftStrategy)}' is invalid; use 'auto', 'lane' or 'workgroup'`,
+      `kernels '${String(opts.kernels)}' is invalid; use 'auto', 'lane' or 'workgroup'`,
     );
   const { adapter, keepAlive } = await acquireAdapter(opts);
   const device = await requestDevice(adapter, 'wgno');

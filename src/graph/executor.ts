@@ -8,6 +8,8 @@ interface Encoded {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   grid: readonly [number, number, number];
+  /** `op#id/kernel` for profiles and GPU labels. */
+  label: string;
   /** Uniforms re-packed before each run into a host buffer made once. */
   dynamic?: { offset: number; host: ArrayBuffer; refresh: () => void };
 }
@@ -101,7 +103,7 @@ export class Step {
             refresh: () => void params.pack({ ...d.params, ...values() } as never, host),
           };
         }
-        return { pipeline, bindGroup, grid: d.grid, dynamic };
+        return { pipeline, bindGroup, grid: d.grid, dynamic, label: `${pd.label}/${k.name}` };
       }),
     );
     if (uniforms) rt.device.queue.writeBuffer(uniforms, 0, host);
@@ -130,24 +132,50 @@ export class Step {
 
   /** Encode every dispatch into one command encoder and submit once. */
   run(): void {
-    if (this.destroyed) throw new WgnoError('step.run', 'this step was destroyed');
-    this.rt.assertUsable('step.run');
+    this.prepare('step.run');
+    this.submit(this.encoded);
+    this.runs++;
+  }
+
+  /**
+   * One real run (it has every effect of run(), optimizer updates included) with each dispatch
+   * submitted alone and awaited, returning the wall time of each: where a step spends its time.
+   * Slow (one queue round trip per dispatch); for profiling, never inside a training loop.
+   */
+  async profile(): Promise<{ label: string; ms: number }[]> {
+    this.prepare('step.profile');
+    const out: { label: string; ms: number }[] = [];
+    for (const e of this.encoded) {
+      const t0 = performance.now();
+      this.submit([e]);
+      await this.rt.device.queue.onSubmittedWorkDone();
+      out.push({ label: e.label, ms: performance.now() - t0 });
+    }
+    this.runs++;
+    return out;
+  }
+
+  private prepare(op: string): void {
+    if (this.destroyed) throw new WgnoError(op, 'this step was destroyed');
+    this.rt.assertUsable(op);
     for (const h of this.beforeRun) h();
     for (const e of this.encoded) {
       if (!e.dynamic) continue;
       e.dynamic.refresh();
       this.rt.device.queue.writeBuffer(this.uniforms!, e.dynamic.offset, e.dynamic.host);
     }
+  }
+
+  private submit(list: readonly Encoded[]): void {
     const enc = this.rt.device.createCommandEncoder({ label: 'wgno step' });
     const pass = enc.beginComputePass({ label: 'wgno step' });
-    for (const e of this.encoded) {
+    for (const e of list) {
       pass.setPipeline(e.pipeline);
       pass.setBindGroup(0, e.bindGroup);
       pass.dispatchWorkgroups(e.grid[0], e.grid[1], e.grid[2]);
     }
     pass.end();
-    this.rt.submit(enc.finish(), this.encoded.length);
-    this.runs++;
+    this.rt.submit(enc.finish(), list.length);
   }
 
   destroy(): void {

@@ -95,3 +95,29 @@ export function broadcastStrides(src: Shape, dst: Shape): number[] {
   const off = dst.length - src.length;
   return dst.map((d, i) => (i < off || src[i - off] === 1 ? 0 : s[i - off]));
 }
+
+/**
+ * The same strided walk over fewer axes: drops size-1 axes and merges an axis into the next one
+ * wherever every operand steps contiguously across both (stride[k] = stride[k+1] * shape[k+1],
+ * which holds for two broadcast axes too). Elementwise kernels do one div/mod per remaining axis
+ * and get the count as a pipeline constant (override RANK), so a same-shape add is one flat axis.
+ */
+export function coalesce(
+  shape: Shape,
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const sh: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  shape.forEach((d, k) => {
+    if (d === 1) return;
+    const last = sh.length - 1;
+    if (last >= 0 && strides.every((s, j) => st[j][last] === s[k] * d)) {
+      sh[last] *= d;
+      strides.forEach((s, j) => (st[j][last] = s[k]));
+    } else {
+      sh.push(d);
+      strides.forEach((s, j) => st[j].push(s[k]));
+    }
+  });
+  return sh.length ? { shape: sh, strides: st } : { shape: [1], strides: strides.map(() => [0]) };
+}

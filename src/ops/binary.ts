@@ -3,6 +3,7 @@ import { apply } from '../graph/apply';
 import {
   broadcastShapes,
   broadcastStrides,
+  coalesce,
   numel,
   sameShape,
   type Shape,
@@ -21,7 +22,6 @@ import { affine, log, neg } from './unary';
 /** Uniforms of the broadcasting elementwise kernels (binary.wgsl, complex.wgsl). */
 export const broadcastParams = new UniformLayout('BroadcastParams', {
   n: 'u32',
-  rank: 'u32',
   shape: { vec4: 'u32', length: 8 },
   a_strides: { vec4: 'u32', length: 8 },
   b_strides: { vec4: 'u32', length: 8 },
@@ -63,18 +63,16 @@ function binaryOp(
       const sh = (s: Shape) => (pair ? [...s, 2] : [...s]);
       const shape = sh(out.shape);
       const n = numel(shape);
-      const params = {
-        n,
-        rank: shape.length,
-        shape,
-        a_strides: broadcastStrides(sh(padRank(a.shape, out.shape.length)), shape),
-        b_strides: broadcastStrides(sh(padRank(b.shape, out.shape.length)), shape),
-      };
+      const c = coalesce(shape, [
+        broadcastStrides(sh(padRank(a.shape, out.shape.length)), shape),
+        broadcastStrides(sh(padRank(b.shape, out.shape.length)), shape),
+      ]);
+      const params = { n, shape: c.shape, a_strides: c.strides[0], b_strides: c.strides[1] };
       return {
         dispatches: [
           {
             kernel,
-            overrides: { OP: BINARY_CODES[name] },
+            overrides: { OP: BINARY_CODES[name], RANK: c.shape.length },
             params,
             bindings: [{ input: 0 }, { input: 1 }, { output: true }],
             grid: grid1d(n),

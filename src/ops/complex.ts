@@ -10,6 +10,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
 import {
+  coalesce,
   broadcastShapes,
   broadcastStrides,
   numel,
@@ -110,14 +111,14 @@ function complexOp(
     },
     lower({ inputs, out }) {
       const n = numel(out.shape);
-      const [a_strides, b_strides] = stridesFor(inputs, out.shape);
+      const c = coalesce(out.shape, stridesFor(inputs, out.shape));
       const b = inputs.length - 1;
       return {
         dispatches: [
           {
             kernel,
-            overrides: { OP: CODES[name] },
-            params: { n, rank: out.shape.length, shape: out.shape, a_strides, b_strides },
+            overrides: { OP: CODES[name], RANK: c.shape.length },
+            params: { n, shape: c.shape, a_strides: c.strides[0], b_strides: c.strides[1] },
             bindings: [{ input: 0 }, { input: b }, { output: true }],
             grid: grid1d(n),
           },

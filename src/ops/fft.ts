@@ -123,7 +123,7 @@ export const fftDef: OpDef<FftAttrs> = {
       weight: WEIGHT.none,
       inverse,
       scale: normScale(norm, inverse, n),
-      strategy: target.fft,
+      strategy: target.kernels,
     });
   },
   vjp: ({ g, attrs: { axis, inverse, norm } }) => [
@@ -181,7 +181,7 @@ export const rfftDef: OpDef<RfftAttrs> = {
       weight: adjoint ? WEIGHT.double : WEIGHT.none,
       inverse: false,
       scale: normScale(norm, false, n),
-      strategy: target.fft,
+      strategy: target.kernels,
     });
   },
   vjp: ({ g, inputs: [x], attrs: { norm, adjoint } }) => [
@@ -239,7 +239,7 @@ export const irfftDef: OpDef<IrfftAttrs> = {
       weight: adjoint ? WEIGHT.halve : WEIGHT.none,
       inverse: true,
       scale: normScale(norm, true, n),
-      strategy: target.fft,
+      strategy: target.kernels,
     });
   },
   vjp: ({ g, inputs: [z], attrs: { norm, adjoint } }) => [

@@ -10,7 +10,7 @@
  */
 import { WgnoError } from '../errors';
 import { defineKernel, grid1d, WORKGROUP_SIZE } from '../gpu/kernel';
-import type { FftStrategy } from '../gpu/target';
+import type { KernelStyle } from '../gpu/target';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/fft.wgsl?raw';
 import type { Dispatch, Slot } from './op';
@@ -74,7 +74,7 @@ export interface FftLines {
   readonly weight: number;
   readonly inverse: boolean;
   readonly scale: number;
-  readonly strategy: FftStrategy;
+  readonly strategy: KernelStyle;
 }
 
 /** Radices of n from {4, 2, 3, 5, 7} (largest first), or null when another prime divides n. */
@@ -97,7 +97,7 @@ export const fftPath = (n: number): 'stockham' | 'bluestein' =>
 type Params = Record<string, number | readonly number[]> & { len: number; lines: number };
 
 /** Whether a line of `len` is transformed in one dispatch, and by which kernel. */
-function oneDispatch(len: number, strategy: FftStrategy): 'lane' | 'whole' | null {
+function oneDispatch(len: number, strategy: KernelStyle): 'lane' | 'whole' | null {
   if (strategy === 'lane' && len <= LANE_MAX) return 'lane';
   return len <= SMEM ? 'whole' : null;
 }
@@ -113,7 +113,7 @@ function passes(
   last: { store: number; out_len: number; scale: number },
   weight: number,
   slots: (i: number) => [Slot, Slot],
-  strategy: FftStrategy,
+  strategy: KernelStyle,
 ): Dispatch[] {
   const one = oneDispatch(base.len, strategy);
   if (one) return [sharedPass(one, rs, base, first, last, weight, slots)];
@@ -180,7 +180,7 @@ function sharedPass(
 }
 
 /** Dispatches one transform of length len takes: one when it fits, else one per radix. */
-const passCount = (len: number, rs: number[], strategy: FftStrategy): number =>
+const passCount = (len: number, rs: number[], strategy: KernelStyle): number =>
   oneDispatch(len, strategy) ? 1 : rs.length;
 
 /** Dispatches and scratch sizes (bytes) of one batched transform; input 0 -> output. */

@@ -6,6 +6,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
 import {
+  coalesce,
   broadcastStrides,
   checkShape,
   normAxis,
@@ -24,7 +25,6 @@ import type { Dispatch, OpDef } from './op';
 
 export const stridedCopyParams = new UniformLayout('StridedCopyParams', {
   n: 'u32',
-  rank: 'u32',
   shape: { vec4: 'u32', length: 8 },
   strides: { vec4: 'u32', length: 8 },
 });
@@ -38,38 +38,14 @@ const kernel = defineKernel({
 /** f32 words per element: complex64 is an interleaved (re, im) pair. */
 export const wordsOf = (dtype: DType): number => (dtype === 'complex64' ? 2 : 1);
 
-/**
- * Merge axes a strided read walks contiguously (stride[k] = stride[k+1] * shape[k+1]) and drop
- * size-1 axes, so an identity permute is one flat axis and the kernel loops over fewer axes.
- */
-function coalesce(
-  shape: Shape,
-  strides: readonly number[],
-): { shape: number[]; strides: number[] } {
-  const sh: number[] = [];
-  const st: number[] = [];
-  shape.forEach((d, k) => {
-    if (d === 1) return;
-    const last = sh.length - 1;
-    if (last >= 0 && st[last] === strides[k] * d) {
-      sh[last] *= d;
-      st[last] = strides[k];
-    } else {
-      sh.push(d);
-      st.push(strides[k]);
-    }
-  });
-  return sh.length ? { shape: sh, strides: st } : { shape: [1], strides: [0] };
-}
-
 /** One strided-copy dispatch producing `out` from input 0 read through `strides`. */
 function stridedCopy(out: TensorSpec, strides: readonly number[]): Dispatch {
-  const c = coalesce(out.shape, strides);
+  const c = coalesce(out.shape, [strides]);
   const n = numel(out.shape);
   return {
     kernel,
-    overrides: { W: wordsOf(out.dtype) },
-    params: { n, rank: c.shape.length, shape: c.shape, strides: c.strides },
+    overrides: { W: wordsOf(out.dtype), RANK: c.shape.length },
+    params: { n, shape: c.shape, strides: c.strides[0] },
     bindings: [{ input: 0 }, { output: true }],
     grid: grid1d(n),
   };

@@ -2,7 +2,7 @@ import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
 import { broadcastStrides, numel, stridesOf, type Shape, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
-import { MAX_GROUPS_PER_DIM, defineKernel } from '../gpu/kernel';
+import { MAX_GROUPS_PER_DIM, defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/matmul.wgsl?raw';
 import { sumTo } from './binary';
@@ -22,16 +22,20 @@ export const matmulParams = new UniformLayout('MatmulParams', {
   a_col: 'u32',
   b_row: 'u32',
   b_col: 'u32',
+  batch: 'u32',
   batch_shape: { vec4: 'u32', length: 6 },
   a_batch: { vec4: 'u32', length: 6 },
   b_batch: { vec4: 'u32', length: 6 },
 });
-const kernel = defineKernel({
-  name: 'matmul',
-  source,
-  params: matmulParams,
-  storage: ['read', 'read', 'read_write'],
-});
+const entry = (name: string) =>
+  defineKernel({
+    name: 'matmul',
+    entry: name,
+    source,
+    params: matmulParams,
+    storage: ['read', 'read', 'read_write'],
+  });
+const K = { workgroup: entry('main'), lane: entry('lane') };
 
 /** kernels/matmul.wgsl: 16 x 16 threads per workgroup, each computing 4 x 4 of a 64 x 64 tile. */
 const MATMUL_THREADS = 256;
@@ -88,7 +92,7 @@ export const matmulDef: OpDef<MatmulAttrs> = {
     const { m, n, batch } = dims(a.shape, b.shape, attrs);
     return { shape: [...batch, m, n], dtype: 'f32' };
   },
-  lower({ inputs: [a, b], attrs }) {
+  lower({ inputs: [a, b], attrs, target }) {
     const { m, k, n, batch } = dims(a.shape, b.shape, attrs);
     const nBatch = numel(batch);
     const rowTiles = Math.ceil(m / TILE);
@@ -103,6 +107,7 @@ export const matmulDef: OpDef<MatmulAttrs> = {
       n,
       k,
       batch_rank: batch.length,
+      batch: nBatch,
       // Logical A[m, k] and B[k, n] as strides into the stored (possibly transposed) matrices.
       a_row: attrs.transA ? 1 : k,
       a_col: attrs.transA ? m : 1,
@@ -112,8 +117,13 @@ export const matmulDef: OpDef<MatmulAttrs> = {
       a_batch: batchStrides(a.shape, batch),
       b_batch: batchStrides(b.shape, batch),
     };
-    const grid: [number, number, number] = [Math.ceil(n / TILE), rowTiles, nBatch];
     const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
+    if (target.kernels === 'lane') {
+      const blocks = nBatch * Math.ceil(m / 4) * Math.ceil(n / 4);
+      return { dispatches: [{ kernel: K.lane, params, bindings, grid: grid1d(blocks) }] };
+    }
+    const grid: [number, number, number] = [Math.ceil(n / TILE), rowTiles, nBatch];
+    const kernel = K.workgroup;
     return { dispatches: [{ kernel, overrides: { WG: MATMUL_THREADS }, params, bindings, grid }] };
   },
   // With A' = op(A), B' = op(B): dA' = g B'^T and dB' = A'^T g. The trans flags express each

@@ -15,18 +15,18 @@ describe('lowering target', () => {
     expect(isCpuAdapter(info({ vendor: 'apple', architecture: 'metal-3' }))).toBe(false);
   });
 
-  it("'auto' picks lane FFTs on CPU adapters and workgroup FFTs on GPUs; explicit wins", () => {
+  it("'auto' picks lane kernels on CPU adapters and workgroup kernels on GPUs; explicit wins", () => {
     const cpu = info({ architecture: 'swiftshader' });
     const gpu = info({ vendor: 'nvidia', architecture: 'hopper' });
-    expect(chooseTarget(cpu).fft).toBe('lane');
-    expect(chooseTarget(gpu, 'auto').fft).toBe('workgroup');
-    expect(chooseTarget(cpu, 'workgroup').fft).toBe('workgroup');
-    expect(chooseTarget(gpu, 'lane').fft).toBe('lane');
+    expect(chooseTarget(cpu).kernels).toBe('lane');
+    expect(chooseTarget(gpu, 'auto').kernels).toBe('workgroup');
+    expect(chooseTarget(cpu, 'workgroup').kernels).toBe('workgroup');
+    expect(chooseTarget(gpu, 'lane').kernels).toBe('lane');
   });
 
-  it('init rejects an unknown fftStrategy before touching the GPU', async () => {
-    await expect(init({ fftStrategy: 'fast' as 'lane' })).rejects.toThrow(
-      /init: fftStrategy 'fast' is invalid; use 'auto', 'lane' or 'workgroup'/,
+  it('init rejects an unknown kernel style before touching the GPU', async () => {
+    await expect(init({ kernels: 'fast' as 'lane' })).rejects.toThrow(
+      /init: kernels 'fast' is invalid; use 'auto', 'lane' or 'workgroup'/,
     );
   });
 });

@@ -5,9 +5,9 @@ import { checkFnoFixture, checkLossFixture } from './fno-fixtures';
 // Node (the `webgpu` package) runs the same checks on a subset, to keep the suite short on SwiftShader.
 describe('FNO matches PyTorch/neuraloperator (Node)', () => {
   let rt: Runtime;
-  // The GPU lowering of the FFT ('workgroup'), which 'auto' does not pick on SwiftShader, so the
+  // The GPU lowering ('workgroup' kernels), which 'auto' does not pick on SwiftShader, so the
   // models are checked through both (the browser suite runs 'auto').
-  beforeAll(async () => (rt = await init({ fftStrategy: 'workgroup' })));
+  beforeAll(async () => (rt = await init({ kernels: 'workgroup' })));
   afterAll(() => rt?.destroy());
   for (const name of ['fno1d', 'fno2d', 'fno3d'])
     it(name, () => checkFnoFixture(rt, name).then(() => undefined));

@@ -44,6 +44,15 @@ const pairs = [
   ], // broadcast both ways
   [[2, 3, 5], [5]],
   [[1], [2, 7]],
+  // Index walks that coalesce to 4 and 5 axes (the kernel's general loop; 1-3 are unrolled).
+  [
+    [3, 1, 2, 1],
+    [4, 1, 3],
+  ],
+  [
+    [3, 1, 2, 1, 2],
+    [4, 1, 3, 1],
+  ],
 ];
 for (const [name, fn, positive] of binary) {
   for (const [a, b] of pairs) {

@@ -158,8 +158,8 @@ forward.push({
   skipGrad: true,
 });
 // Both lowerings of a line that fits in one dispatch ('auto' picks one per adapter).
-for (const fftStrategy of ['lane', 'workgroup'] as const)
-  opSuite(`fft forward (${fftStrategy})`, forward, { fftStrategy });
+for (const kernels of ['lane', 'workgroup'] as const)
+  opSuite(`fft forward (${kernels})`, forward, { kernels });
 
 // Gradient checks: f32 inputs through complex(), outputs back to f32 via view_as_real.
 const grads: OpCase[] = [];
@@ -201,8 +201,8 @@ grads.push({
   inputs: [{ shape: [3, 10] }],
   fn: (x) => irfft(rfft(x, { norm: 'forward', nOut: 4 }), { n: 10, norm: 'forward' }),
 });
-for (const fftStrategy of ['lane', 'workgroup'] as const)
-  opSuite(`fft gradients (${fftStrategy})`, grads, { fftStrategy });
+for (const kernels of ['lane', 'workgroup'] as const)
+  opSuite(`fft gradients (${kernels})`, grads, { kernels });
 
 const complexCases: OpCase[] = [
   {

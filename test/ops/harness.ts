@@ -36,7 +36,7 @@ export interface OpCase {
 
 const EPS = 1e-6;
 
-/** `initOptions`: e.g. { fftStrategy } to run the same cases through another lowering. */
+/** `initOptions`: e.g. { kernels: 'lane' } to run the same cases through another lowering. */
 export function opSuite(title: string, cases: OpCase[], initOptions: InitOptions = {}): void {
   describe(title, () => {
     let rt: Runtime;

@@ -59,7 +59,8 @@ cases.push(
   },
 );
 
-opSuite('matmul ops', cases);
+for (const kernels of ['lane', 'workgroup'] as const)
+  opSuite(`matmul ops (${kernels})`, cases, { kernels });
 
 describe('matmul errors', () => {
   it('name the op, both shapes and the mismatching dims', async () => {
