@@ -248,8 +248,11 @@ export function tfFft(data: Float32Array, shape: number[]): PeerFft {
     });
   return {
     async run() {
+      // Read the result back: with submitQueue() + onSubmittedWorkDone() alone this FFT timed at
+      // 3-10 ms for work SwiftShader cannot do that fast (the wait does not cover it), so this row
+      // waits for the data itself (a 1.3 MB / 5.2 MB readback, a few ms here).
       const y = f();
-      await gpuDone();
+      await y.data();
       y.dispose();
     },
     async output() {
