@@ -7,6 +7,7 @@ import type { HostTensor } from '../io/host_tensor';
 import { requireFinite } from '../ops/elementwise';
 import adamSource from '../../kernels/adam.wgsl?raw';
 import sgdSource from '../../kernels/sgd.wgsl?raw';
+import accumulateSource from '../../kernels/accumulate.wgsl?raw';
 
 const adamParams = new UniformLayout('AdamParams', {
   n: 'u32',
@@ -43,6 +44,12 @@ const sgdKernel = defineKernel({
  * Floats in a parameter: complex64 weights are updated as independent (re, im) pairs, exactly as
  * torch.optim does through view_as_real.
  */
+const accumulateKernel = defineKernel({
+  name: 'accumulate',
+  source: accumulateSource,
+  params: new UniformLayout('AccumulateParams', { n: 'u32' }),
+  storage: ['read_write', 'read'],
+});
 const floats = (p: Tensor): number => p.size * (p.dtype === 'complex64' ? 2 : 1);
 
 /** Parameters as a list, or as [name, tensor] pairs (a model's namedParameters()). */
@@ -289,21 +296,20 @@ export class StepLR {
 }
 
 /**
- * An in-place `acc += value` over n floats, as an Update a step runs after its graph (the SGD
- * kernel with lr = -1 and no momentum or decay; `scratch` receives its unused momentum buffer).
- * The trainer sums losses on the GPU with it, so logging reads back once per interval. Zero
- * `scratch` whenever `acc` is reset: after a NaN value it holds NaN, and 0 * NaN would keep it.
+ * An in-place `acc += value` over n floats (kernels/accumulate.wgsl), as an Update a step runs
+ * after its graph. The trainer sums losses on the GPU with it, so logging reads back once per
+ * interval.
  */
-export function accumulateUpdate(acc: Tensor, value: Tensor, scratch: Tensor): Update {
-  if (acc.size !== value.size || scratch.size !== acc.size)
+export function accumulateUpdate(acc: Tensor, value: Tensor): Update {
+  if (acc.size !== value.size || acc.dtype !== value.dtype)
     throw new WgnoError(
       'accumulate',
-      `acc ${fmtShape(acc.shape)}, value ${fmtShape(value.shape)} and scratch ${fmtShape(scratch.shape)} must have the same size`,
+      `acc ${acc.dtype} ${fmtShape(acc.shape)} and value ${value.dtype} ${fmtShape(value.shape)} must have the same size and dtype`,
     );
   return {
-    kernel: sgdKernel,
-    params: { n: floats(acc), lr: -1, momentum: 0, weight_decay: 0, nesterov: 0 },
-    bindings: [acc, value, scratch],
+    kernel: accumulateKernel,
+    params: { n: floats(acc) },
+    bindings: [acc, value],
     grid: grid1d(floats(acc)),
   };
 }

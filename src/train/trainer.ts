@@ -103,8 +103,6 @@ interface Compiled {
   readonly yHost: Float32Array;
   readonly step: Step;
   readonly acc: Tensor;
-  /** The accumulate kernel's unused buffer: zeroed with acc, since 0 * NaN would stick. */
-  readonly scratch: Tensor;
 }
 
 /**
@@ -235,7 +233,6 @@ export class Trainer {
       if (!c) this.evals.set(key, (c = await this.compile(size, inputs, targets, false)));
       if (!used.includes(c)) {
         c.acc.write(new Float32Array(c.acc.size));
-        c.scratch.write(new Float32Array(c.acc.size));
         used.push(c);
       }
       c.x.write(gather(inputs, order, s * b.batchSize, size, c.xHost));
@@ -331,10 +328,7 @@ export class Trainer {
     const mean = (await this.train.values().next().value!.acc.read())[0] / this.accSteps;
     this.queued.length = 0;
     this.accSteps = 0;
-    for (const c of this.train.values()) {
-      c.acc.write(ZERO);
-      c.scratch.write(ZERO);
-    }
+    for (const c of this.train.values()) c.acc.write(ZERO);
     if (!Number.isFinite(mean))
       throw new NonFiniteLossError(this.epoch, s + 1, mean, this.lastGood);
     return mean;
@@ -376,15 +370,14 @@ export class Trainer {
     }
     const shared = train ? this.train.values().next().value : undefined;
     const acc = shared?.acc ?? leaf([value.size], 'trainer.acc');
-    const scratch = leaf([value.size], 'trainer.acc_scratch');
     const step = await rt.compile({
       outputs: [value],
-      updates: [accumulateUpdate(acc, value, scratch)],
+      updates: [accumulateUpdate(acc, value)],
       optimizer: train ? this.opts.optimizer : undefined,
       label: `trainer.${train ? 'train' : 'eval'}[${size}]`,
     });
     const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];
-    return { x, y, xHost, yHost, step, acc, scratch };
+    return { x, y, xHost, yHost, step, acc };
   }
 
   /** (prediction, target) pairs: one forward, or the autoregressive rollout of the FNO paper. */

@@ -1,0 +1,19 @@
+// In-place running sum acc += value over n floats, recorded after a step's graph (the trainer
+// sums per-batch losses on the GPU and reads them back once per logging interval).
+
+struct AccumulateParams {
+  n: u32,
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> P: AccumulateParams;
+@group(0) @binding(1) var<storage, read_write> acc: array<f32>;  // [n]
+@group(0) @binding(2) var<storage, read> value: array<f32>;      // [n]
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.n) { return; }
+  acc[i] = acc[i] + value[i];
+}
