@@ -12,4 +12,4 @@ it('a small FNO-1D overfits the heat-equation operator on the GPU', async () => 
   } finally {
     rt.destroy();
   }
-});
+}, 300_000);

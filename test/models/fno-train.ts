@@ -1,13 +1,15 @@
 /**
  * A small FNO-1D overfits a tiny problem on the GPU: learn the solution operator of the periodic
- * heat equation u_t = nu u_xx at t = 0.01 (a fixed spectral filter) on 4 random fields.
+ * heat equation u_t = nu u_xx at t = 0.01 (a fixed spectral filter) on 4 random fields: Adam,
+ * lr 1e-2 halved every 300 of 1500 steps, to near-zero relative L2.
  */
 import { expect } from 'vitest';
 import { Adam, FNO, Rng, lpLoss, type Runtime } from '../../src/index';
 
 export async function overfitHeat1d(
   rt: Runtime,
-  steps = 300,
+  steps = 1500,
+  halveEvery = 300,
 ): Promise<{ first: number; last: number; dispatches: number }> {
   const n = 32;
   const batch = 4;
@@ -38,15 +40,17 @@ export async function overfitHeat1d(
   const y = rt.tensor(u1, [batch, 1, n]);
   const loss = lpLoss(model.forward(x), y);
   loss.backward();
-  const step = await rt.compile({
-    outputs: [loss],
-    optimizer: new Adam(model.namedParameters(), { lr: 1e-2 }),
-  });
+  const optimizer = new Adam(model.namedParameters(), { lr: 1e-2 });
+  const step = await rt.compile({ outputs: [loss], optimizer });
   step.run();
   const first = (await loss.read())[0];
-  for (let i = 1; i < steps; i++) step.run();
+  for (let i = 1; i < steps; i++) {
+    if (i % halveEvery === 0) optimizer.lr /= 2;
+    step.run();
+  }
   const last = (await loss.read())[0];
   expect(first).toBeGreaterThan(0.5);
-  expect(last).toBeLessThan(0.03 * first); // 6.43 -> 0.095 on SwiftShader (seeded, deterministic)
+  // 6.43 -> 4.9e-3 on SwiftShader (seeded, deterministic): 1.2e-3 relative L2 per sample.
+  expect(last).toBeLessThan(1.5e-3 * first);
   return { first, last, dispatches: step.dispatchCount };
 }
