@@ -1,11 +1,13 @@
-// In-place running sum acc += value over n floats, recorded after a step's graph (the trainer
-// sums per-batch losses on the GPU and reads them back once per logging interval).
+// In-place acc += value (ASSIGN = 0) or acc = value (ASSIGN = 1) over n floats, recorded after a
+// step's graph: the trainer sums per-batch losses on the GPU and reads them back once per logging
+// interval; a solver writes its new state into the leaf that holds it.
 
 struct AccumulateParams {
   n: u32,
 }
 
 override WG: u32 = 256;
+override ASSIGN: u32 = 0;
 
 @group(0) @binding(0) var<uniform> P: AccumulateParams;
 @group(0) @binding(1) var<storage, read_write> acc: array<f32>;  // [n]
@@ -15,5 +17,5 @@ override WG: u32 = 256;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= P.n) { return; }
-  acc[i] = acc[i] + value[i];
+  acc[i] = select(acc[i] + value[i], value[i], ASSIGN == 1u);
 }

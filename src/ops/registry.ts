@@ -11,6 +11,7 @@ import { fftDef, irfftDef, rfftDef, type FftAttrs, type IrfftAttrs, type RfftAtt
 import { fillDef, type FillAttrs } from './fill';
 import { broadcastToDef, permuteDef, reshapeDef } from './layout';
 import { matmulDef } from './matmul';
+import { nsAdvectDef, nsCnDef, nsDerivsDef, type NsCnAttrs } from './ns';
 import type { OpDef } from './op';
 import { padDef, sliceDef } from './pad';
 import { sumDef } from './reduce';
@@ -68,6 +69,10 @@ export interface OpAttrs {
   fft: FftAttrs;
   rfft: RfftAttrs;
   irfft: IrfftAttrs;
+  /** Navier-Stokes solver steps (ns.ts): spectral derivatives, advection, Crank-Nicolson. */
+  ns_derivs: NoAttrs;
+  ns_advect: NoAttrs;
+  ns_cn: NsCnAttrs;
 }
 
 export type OpName = keyof OpAttrs;
@@ -125,4 +130,7 @@ const build = (): Registry => ({
   fft: fftDef,
   rfft: rfftDef,
   irfft: irfftDef,
+  ns_derivs: nsDerivsDef,
+  ns_advect: nsAdvectDef,
+  ns_cn: nsCnDef,
 });

@@ -301,13 +301,23 @@ export class StepLR {
  * interval.
  */
 export function accumulateUpdate(acc: Tensor, value: Tensor): Update {
+  return accumulateKernelUpdate('accumulate', acc, value, 0);
+}
+
+/** An in-place `dst = value` after the graph: a step that advances a state held in a leaf. */
+export function assignUpdate(dst: Tensor, value: Tensor): Update {
+  return accumulateKernelUpdate('assign', dst, value, 1);
+}
+
+function accumulateKernelUpdate(op: string, acc: Tensor, value: Tensor, assign: number): Update {
   if (acc.size !== value.size || acc.dtype !== value.dtype)
     throw new WgnoError(
-      'accumulate',
-      `acc ${acc.dtype} ${fmtShape(acc.shape)} and value ${value.dtype} ${fmtShape(value.shape)} must have the same size and dtype`,
+      op,
+      `target ${acc.dtype} ${fmtShape(acc.shape)} and value ${value.dtype} ${fmtShape(value.shape)} must have the same size and dtype`,
     );
   return {
     kernel: accumulateKernel,
+    overrides: { ASSIGN: assign },
     params: { n: floats(acc) },
     bindings: [acc, value],
     grid: grid1d(floats(acc)),

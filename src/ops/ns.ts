@@ -1,0 +1,194 @@
+/**
+ * The non-FFT steps of the FNO paper's Navier-Stokes solver (kernels/ns.wgsl; the solver is
+ * src/pde/navier_stokes.ts): spectral derivatives, the advection product and the Crank-Nicolson
+ * update. Data-generation ops: they have float64 references but no gradient.
+ */
+import { WgnoError, fmtShape } from '../errors';
+import { numel, type TensorSpec } from '../graph/shape';
+import { apply } from '../graph/apply';
+import type { Tensor } from '../graph/tensor';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import source from '../../kernels/ns.wgsl?raw';
+import type { OpDef } from './op';
+
+export interface NsCnAttrs {
+  readonly dt: number;
+  readonly nu: number;
+}
+type NoAttrs = Record<string, never>;
+
+const nsParams = new UniformLayout('NsParams', {
+  batch: 'u32',
+  n: 'u32',
+  m: 'u32',
+  dt: 'f32',
+  nu: 'f32',
+});
+const entry = (name: string, storage: ('read' | 'read_write')[]) =>
+  defineKernel({ name: 'ns', entry: name, source, params: nsParams, storage });
+const K = {
+  derivs: entry('derivs', ['read', 'read_write']),
+  advect: entry('advect', ['read', 'read_write']),
+  cn: entry('cn', ['read', 'read_write', 'read', 'read']),
+};
+
+/** [B, n, n/2 + 1] complex64 with n even: a batch of half spectra of n x n fields. */
+function halfSpectrum(op: string, x: TensorSpec, what: string): { batch: number; n: number } {
+  const [batch, n, m] = x.shape;
+  if (x.dtype !== 'complex64' || x.shape.length !== 3 || n % 2 !== 0 || m !== n / 2 + 1)
+    throw new WgnoError(
+      op,
+      `${what} is ${x.dtype} ${fmtShape(x.shape)}; expected complex64 [batch, n, n/2 + 1] with n even`,
+    );
+  return { batch, n };
+}
+
+const noGrad = (op: string) => (): never => {
+  throw new WgnoError(op, 'has no gradient (a solver step, not a model op)');
+};
+
+/** k_x, k_y of half-spectrum bin (i, j), as the paper's code (Nyquist bins are -n/2). */
+export function nsWavenumber(n: number, i: number, j: number): [number, number] {
+  return [2 * i >= n ? i - n : i, 2 * j === n ? -n / 2 : j];
+}
+const laplacian = (kx: number, ky: number) =>
+  kx === 0 && ky === 0 ? 1 : 4 * Math.PI * Math.PI * (kx * kx + ky * ky);
+
+export const nsDerivsDef: OpDef<NoAttrs> = {
+  name: 'ns_derivs',
+  infer([w]) {
+    const { batch, n } = halfSpectrum('ns_derivs', w, 'w_h');
+    return { shape: [batch, 4, n, n / 2 + 1], dtype: 'complex64' };
+  },
+  lower({ inputs: [w] }) {
+    const [batch, n, m] = w.shape;
+    return {
+      dispatches: [
+        {
+          kernel: K.derivs,
+          params: { batch, n, m, dt: 0, nu: 0 },
+          bindings: [{ input: 0 }, { output: true }],
+          grid: grid1d(numel(w.shape)),
+        },
+      ],
+    };
+  },
+  vjp: noGrad('ns_derivs'),
+  reference([w], [s]) {
+    const [batch, n, m] = s.shape;
+    const plane = n * m;
+    const out = new Float64Array(2 * batch * 4 * plane);
+    for (let t = 0; t < batch * plane; t++) {
+      const bin = t % plane;
+      const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
+      const [re, im] = [w[2 * t], w[2 * t + 1]];
+      const lap = laplacian(kx, ky);
+      const base = Math.floor(t / plane) * 4 * plane + bin;
+      // i s (re + i im) = (-s im, s re)
+      const put = (q: number, sc: number, r: number, i: number) => {
+        out[2 * (base + q * plane)] = -sc * i;
+        out[2 * (base + q * plane) + 1] = sc * r;
+      };
+      put(0, (2 * Math.PI * ky) / lap, re, im);
+      put(1, (-2 * Math.PI * kx) / lap, re, im);
+      put(2, 2 * Math.PI * kx, re, im);
+      put(3, 2 * Math.PI * ky, re, im);
+    }
+    return out;
+  },
+};
+
+export const nsAdvectDef: OpDef<NoAttrs> = {
+  name: 'ns_advect',
+  infer([f]) {
+    const [batch, four, n, n2] = f.shape;
+    if (f.dtype !== 'f32' || f.shape.length !== 4 || four !== 4 || n !== n2)
+      throw new WgnoError(
+        'ns_advect',
+        `fields are ${f.dtype} ${fmtShape(f.shape)}; expected f32 [batch, 4, n, n] (q, v, w_x, w_y)`,
+      );
+    return { shape: [batch, n, n], dtype: 'f32' };
+  },
+  lower({ inputs: [f], out }) {
+    const [batch, , n] = f.shape;
+    return {
+      dispatches: [
+        {
+          kernel: K.advect,
+          params: { batch, n, m: n / 2 + 1, dt: 0, nu: 0 },
+          bindings: [{ input: 0 }, { output: true }],
+          grid: grid1d(numel(out.shape)),
+        },
+      ],
+    };
+  },
+  vjp: noGrad('ns_advect'),
+  reference([f], [s]) {
+    const [batch, , n] = s.shape;
+    const plane = n * n;
+    const out = new Float64Array(batch * plane);
+    for (let t = 0; t < out.length; t++) {
+      const base = Math.floor(t / plane) * 4 * plane + (t % plane);
+      out[t] = f[base] * f[base + 2 * plane] + f[base + plane] * f[base + 3 * plane];
+    }
+    return out;
+  },
+};
+
+export const nsCnDef: OpDef<NsCnAttrs> = {
+  name: 'ns_cn',
+  infer([w, f, force], { dt, nu }) {
+    const { batch, n } = halfSpectrum('ns_cn', w, 'w_h');
+    halfSpectrum('ns_cn', f, 'F_h');
+    const want = [n, n / 2 + 1];
+    if (f.shape.join() !== w.shape.join())
+      throw new WgnoError('ns_cn', `F_h ${fmtShape(f.shape)} must match w_h ${fmtShape(w.shape)}`);
+    if (force.dtype !== 'complex64' || force.shape.join() !== want.join())
+      throw new WgnoError(
+        'ns_cn',
+        `forcing f_h is ${force.dtype} ${fmtShape(force.shape)}; expected complex64 ${fmtShape(want)}`,
+      );
+    if (!(dt > 0 && Number.isFinite(dt)) || !(nu >= 0 && Number.isFinite(nu)))
+      throw new WgnoError('ns_cn', `dt = ${dt}, nu = ${nu}; need dt > 0 and nu >= 0, finite`);
+    return { shape: [batch, n, n / 2 + 1], dtype: 'complex64' };
+  },
+  lower({ inputs: [w], attrs: { dt, nu } }) {
+    const [batch, n, m] = w.shape;
+    return {
+      dispatches: [
+        {
+          kernel: K.cn,
+          params: { batch, n, m, dt, nu },
+          bindings: [{ input: 0 }, { output: true }, { input: 1 }, { input: 2 }],
+          grid: grid1d(numel(w.shape)),
+        },
+      ],
+    };
+  },
+  vjp: noGrad('ns_cn'),
+  reference([w, f, force], [s], { dt, nu }) {
+    const [batch, n, m] = s.shape;
+    const plane = n * m;
+    const out = new Float64Array(2 * batch * plane);
+    for (let t = 0; t < batch * plane; t++) {
+      const bin = t % plane;
+      const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
+      const keep = 3 * Math.abs(kx) <= n && 3 * Math.abs(ky) <= n ? 1 : 0;
+      const hv = 0.5 * dt * nu * laplacian(kx, ky);
+      for (let c = 0; c < 2; c++)
+        out[2 * t + c] =
+          (-dt * keep * f[2 * t + c] + dt * force[2 * bin + c] + (1 - hv) * w[2 * t + c]) /
+          (1 + hv);
+    }
+    return out;
+  },
+};
+
+/** Spectral derivatives [B, 4, n, m] (psi_y, -psi_x, w_x, w_y) of half spectra w_h [B, n, m]. */
+export const nsDerivs = (wh: Tensor): Tensor => apply('ns_derivs', [wh], {});
+/** u . grad w from the 4 physical fields [B, 4, n, n]. */
+export const nsAdvect = (fields: Tensor): Tensor => apply('ns_advect', [fields], {});
+/** One Crank-Nicolson step of w_h given the nonlinear term F_h and the forcing f_h. */
+export const nsCn = (wh: Tensor, fh: Tensor, forcing: Tensor, attrs: NsCnAttrs): Tensor =>
+  apply('ns_cn', [wh, fh, forcing], attrs);
