@@ -65,3 +65,15 @@ export {
   type TrainerState,
 } from './train/checkpoint';
 export type { HostArray } from './train/data';
+export {
+  NavierStokes2d,
+  paperForcing,
+  type NavierStokesOptions,
+} from './pde/navier_stokes';
+export {
+  generateNavierStokes,
+  writeNsDataset,
+  type NsDataset,
+  type NsDatasetOptions,
+} from './pde/dataset';
+export { sampleGrf2d, grfFromNormals, type GrfOptions } from './pde/grf';

@@ -151,6 +151,11 @@ export class NavierStokes2d {
   get runtime(): Runtime {
     return this.rt;
   }
+
+  /** The compiled `advance()` step (for benchmarks and `profile()`); run it through advance(). */
+  get advanceStep(): Step {
+    return this.steps.advance;
+  }
 }
 
 /** One solver step on the half spectrum wh: derivatives, advection in physical space, CN. */
