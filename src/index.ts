@@ -65,11 +65,7 @@ export {
   type TrainerState,
 } from './train/checkpoint';
 export type { HostArray } from './train/data';
-export {
-  NavierStokes2d,
-  paperForcing,
-  type NavierStokesOptions,
-} from './pde/navier_stokes';
+export { NavierStokes2d, paperForcing, type NavierStokesOptions } from './pde/navier_stokes';
 export {
   generateNavierStokes,
   writeNsDataset,
