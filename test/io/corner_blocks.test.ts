@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Rng,
   SpectralConv,
-  WgnoError,
   convertCornerBlocks,
   fromCornerBlocks,
   init,
@@ -11,6 +10,7 @@ import {
   type Runtime,
 } from '../../src/index';
 import { relL2 } from '../util/compare';
+import { expectWgnoError } from '../util/errors';
 import { loadFixture } from '../util/fixtures';
 
 /** A complex64 block whose element i is (tag + i, -(tag + i)), so every entry names its source. */
@@ -22,18 +22,6 @@ function tagged(tag: number, shape: number[]): HostTensor {
     data[2 * i + 1] = -(tag + i);
   }
   return { dtype: 'complex64', shape, data };
-}
-
-function throwsWgno(f: () => unknown, op: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(WgnoError);
-  expect((caught as WgnoError).op).toBe(op);
-  expect((caught as WgnoError).message).toMatch(message);
 }
 
 describe('original-FNO corner blocks -> centred window', () => {
@@ -79,14 +67,22 @@ describe('original-FNO corner blocks -> centred window', () => {
 
   it('rejects wrong block counts, mismatched shapes and bad ranks, naming them', () => {
     const b = tagged(0, [2, 2, 3, 3]);
-    throwsWgno(() => fromCornerBlocks([b]), 'fromCornerBlocks', /2-D layer has 2 corner block/);
-    throwsWgno(
+    expectWgnoError(
+      () => fromCornerBlocks([b]),
+      'fromCornerBlocks',
+      /2-D layer has 2 corner block/,
+    );
+    expectWgnoError(
       () => fromCornerBlocks([b, tagged(0, [2, 2, 3, 4])]),
       'fromCornerBlocks',
       /weights2 is \[2, 2, 3, 4\] but weights1 is \[2, 2, 3, 3\]/,
     );
-    throwsWgno(() => fromCornerBlocks([tagged(0, [2, 2])]), 'fromCornerBlocks', /d = 1, 2 or 3/);
-    throwsWgno(() => fromCornerBlocks([]), 'fromCornerBlocks', /no corner blocks/);
+    expectWgnoError(
+      () => fromCornerBlocks([tagged(0, [2, 2])]),
+      'fromCornerBlocks',
+      /d = 1, 2 or 3/,
+    );
+    expectWgnoError(() => fromCornerBlocks([]), 'fromCornerBlocks', /no corner blocks/);
   });
 
   it('convertCornerBlocks renames groups, passes other keys through, names gaps', () => {
@@ -101,12 +97,16 @@ describe('original-FNO corner blocks -> centred window', () => {
     expect(out.get('convs.0.w')!.shape).toEqual([2, 2, 6, 3]);
     expect(out.get('w0.bias')).toBe(bias);
     sd.delete('conv0.weights1');
-    throwsWgno(
+    expectWgnoError(
       () => convertCornerBlocks(sd),
       'convertCornerBlocks',
       /'conv0' has weights2 but no weights1/,
     );
-    throwsWgno(() => convertCornerBlocks({}), 'convertCornerBlocks', /no '<prefix>\.weights1'/);
+    expectWgnoError(
+      () => convertCornerBlocks({}),
+      'convertCornerBlocks',
+      /no '<prefix>\.weights1'/,
+    );
   });
 });
 

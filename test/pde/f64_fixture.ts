@@ -3,8 +3,7 @@
  * safetensors readers decode to float32, so each float64 array is stored as an F32 pair
  * `<name>_hi` = f32(x), `<name>_lo` = f32(x - hi), and hi + lo is x to about 2^-48 relative.
  */
-import { expect } from 'vitest';
-import { WgnoError, parseSafetensors, type HostTensor } from '../../src/index';
+import { parseSafetensors, type HostTensor } from '../../src/index';
 import { loadFixture } from '../util/fixtures';
 
 export interface NsFixture {
@@ -26,17 +25,4 @@ export async function loadNsFixture(file: string): Promise<NsFixture> {
     return Float64Array.from(get(`${name}_hi`).data, (v, i) => v + lo[i]);
   };
   return { get, f64, metadata };
-}
-
-/** Calls `f` and checks that it throws a WgnoError of `op` whose message matches `message`. */
-export function expectWgnoError(f: () => unknown, op: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(WgnoError);
-  expect((caught as WgnoError).op).toBe(op);
-  expect((caught as WgnoError).message).toMatch(message);
 }

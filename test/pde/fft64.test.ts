@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random';
 import { fft2d64, fft64, fftLines64, irfft2d64, rfft2d64 } from '../../src/pde/fft64';
 import { relL2 } from '../util/compare';
-import { expectWgnoError } from './f64_fixture';
+import { expectWgnoError } from '../util/errors';
 
 // float64 FFT error grows like log2 N * 2^-53; these bounds leave a wide margin.
 const TOL = 1e-13;

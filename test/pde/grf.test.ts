@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random';
 import { grfFromNormals, grfSqrtEig, sampleGrf2d } from '../../src/pde/grf';
 import { relL2 } from '../util/compare';
-import { expectWgnoError, loadNsFixture } from './f64_fixture';
+import { expectWgnoError } from '../util/errors';
+import { loadNsFixture } from './f64_fixture';
 
 /** max over fields of |mean| / rms. */
 function worstMean(u: ArrayLike<number>, size: number): number {

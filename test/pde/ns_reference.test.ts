@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rfft2d64 } from '../../src/pde/fft64';
 import { nsForcing, nsWavenumbers, solveNsReference } from '../../src/pde/ns_reference';
 import { relL2 } from '../util/compare';
-import { expectWgnoError, loadNsFixture } from './f64_fixture';
+import { expectWgnoError } from '../util/errors';
+import { loadNsFixture } from './f64_fixture';
 
 /** f(2 pi (k0 x_i + k1 y_j)) on an n x n grid, x_i = i/n, y_j = j/n. */
 function mode(n: number, k0: number, k1: number, f: (t: number) => number): Float64Array {
