@@ -53,12 +53,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: false,
     lib: {
-      entry: resolve(root, 'src/index.ts'),
+      // The library, and the `wgno` command (bin/wgno.mjs loads dist/cli.js).
+      entry: { wgno: resolve(root, 'src/index.ts'), cli: resolve(root, 'src/cli/main.ts') },
       formats: ['es'],
-      fileName: () => 'wgno.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
-      external: ['webgpu', /^node:/],
+      external: ['webgpu', 'commander', 'cli-progress', /^node:/],
+      output: { chunkFileNames: 'wgno-shared-[hash].js' },
     },
   },
   test: {

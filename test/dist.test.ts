@@ -35,3 +35,87 @@ it('builds dist/ and runs an FNO forward from it in Node', async () => {
     rt.destroy();
   }
 });
+
+it('the wgno command from dist/: info, ns-generate (atomic output), clear errors', async () => {
+  const { mkdtempSync, readFileSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { spawnSync } = await import('node:child_process');
+  if (!existsSync(`${root}dist/cli.js`))
+    execFileSync(
+      process.execPath,
+      [`${root}node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'error'],
+      { cwd: root, stdio: 'pipe' },
+    );
+  const wgno = (...args: string[]) =>
+    spawnSync(process.execPath, [`${root}bin/wgno.mjs`, ...args], { cwd: root, encoding: 'utf8' });
+  const dir = mkdtempSync(`${tmpdir()}/wgno-cli-`);
+  try {
+    const info = wgno('info', 'test/fixtures/corner/corner2d.safetensors');
+    expect(info.status).toBe(0);
+    expect(info.stdout).toMatch(/conv\.weights1\tcomplex64\t\[3, 4, 4, 3\]/);
+
+    const out = `${dir}/ns.safetensors`;
+    const gen = wgno(
+      'ns-generate',
+      '--n',
+      '2',
+      '--res',
+      '4',
+      '--solver-res',
+      '8',
+      '--t',
+      '2',
+      '--dt',
+      '0.01',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    );
+    expect(gen.status, gen.stderr).toBe(0);
+    expect(gen.stderr).toMatch(/ns-generate \(time units\): 2\/2 \(100%\)/);
+    const lib = (await import(
+      /* @vite-ignore */ pathToFileURL(`${root}dist/wgno.js`).href
+    )) as typeof import('../src/index');
+    const ds = lib.readSafetensors(readFileSync(out));
+    expect(ds.get('a')!.shape).toEqual([2, 4, 4]);
+    expect(ds.get('u')!.shape).toEqual([2, 4, 4, 2]);
+    expect(ds.get('u')!.data.every(Number.isFinite)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['ns.safetensors']); // no temporary file left
+
+    const bad = wgno(
+      'ns-generate',
+      '--n',
+      '1',
+      '--res',
+      '3',
+      '--solver-res',
+      '8',
+      '--out',
+      `${dir}/x.safetensors`,
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/solverRes must be a multiple of res/);
+    const missing = wgno('info', `${dir}/nope.safetensors`);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/wgno: ENOENT/);
+    const noPython = spawnSync(
+      process.execPath,
+      [`${root}bin/wgno.mjs`, 'convert', 'a.pt', 'b.st'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PYTHON: `${dir}/no-python` },
+      },
+    );
+    expect(noPython.status).toBe(1);
+    expect(noPython.stderr).toMatch(
+      /convert: could not run .*no-python.*install Python 3 with PyTorch/,
+    );
+    expect(wgno('ns-generate', '--n', 'two', '--out', out).stderr).toMatch(
+      /--n must be an integer >= 1, got 'two'/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,3 +11,4 @@ export {
 } from './safetensors';
 export { readNpy, writeNpy } from './npy';
 export { fromCornerBlocks, convertCornerBlocks, type CenteredWeight } from './corner_blocks';
+export { writeFileAtomic } from './atomic_file';

@@ -1,4 +1,5 @@
 import { WgnoError, fmtShape } from '../errors';
+import { writeFileAtomic } from '../io/atomic_file';
 import type { Tensor } from '../graph/tensor';
 import type { HostTensor } from '../io/host_tensor';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors';
@@ -116,29 +117,14 @@ export function checkConfig(mine: Record<string, unknown>, saved: Record<string,
 }
 
 /**
- * Node only: write a checkpoint's safetensors file (which embeds the state) atomically: to a
- * temporary file beside `path`, flushed, then renamed over `path`, so a crash never leaves a torn
- * file. node:fs is imported dynamically, so browser bundles never reference it.
+ * Node only: write a checkpoint's safetensors file (which embeds the state) atomically
+ * (writeFileAtomic: a crash never leaves a torn file).
  *
  * @example
  * await writeCheckpointFile('runs/ns.safetensors', await trainer.saveCheckpoint());
  */
 export async function writeCheckpointFile(path: string, ckpt: Checkpoint): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  const fh = await fs.open(tmp, 'w');
-  try {
-    await fh.writeFile(ckpt.weights);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, ckpt.weights);
 }
 
 /** Node only: read a file written by writeCheckpointFile (the state comes from its metadata). */

@@ -1,0 +1,104 @@
+/**
+ * The `wgno` command (Node): data generation and file tools around the library. Long jobs show a
+ * progress bar with ETA; Ctrl-C stops them cleanly (no partial output file) with exit status 130.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { WgnoError } from '../errors';
+import { convert } from './convert';
+import { info } from './info';
+import { nsGenerate, type NsGenerateArgs } from './ns_generate';
+
+const number = (what: string, check: (x: number) => boolean, rule: string) => (v: string) => {
+  const x = Number(v);
+  if (v.trim() === '' || !check(x))
+    throw new InvalidArgumentError(`${what} must be ${rule}, got '${v}'`);
+  return x;
+};
+const positiveInt = (what: string) =>
+  number(what, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+const positive = (what: string) => number(what, (x) => Number.isFinite(x) && x > 0, 'a number > 0');
+const nonNegative = (what: string) =>
+  number(what, (x) => Number.isFinite(x) && x >= 0, 'a number >= 0');
+
+/** Runs `job` with an AbortSignal that the first Ctrl-C fires; a second Ctrl-C exits at once. */
+async function interruptible(job: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const ctl = new AbortController();
+  const onSigint = () => {
+    if (ctl.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\nwgno: stopping after the current time unit (Ctrl-C again to quit now)\n',
+    );
+    ctl.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await job(ctl.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function program(): Command {
+  const p = new Command('wgno').description('WebGPU neural operators: data and file tools');
+  p.command('ns-generate')
+    .description(
+      "Navier-Stokes data set (FNO paper's solver and initial fields) as safetensors a, u",
+    )
+    .requiredOption('--n <count>', 'trajectories', positiveInt('--n'))
+    .option('--res <s>', 'stored grid', positiveInt('--res'), 64)
+    .option(
+      '--solver-res <s>',
+      'solver grid (a multiple of --res)',
+      positiveInt('--solver-res'),
+      256,
+    )
+    .option('--nu <nu>', 'viscosity', nonNegative('--nu'), 1e-3)
+    .option('--t <units>', 'time units, one record each', positiveInt('--t'), 20)
+    .option('--dt <dt>', 'solver time step', positive('--dt'), 1e-4)
+    .option(
+      '--seed <seed>',
+      'seed of the initial fields',
+      number('--seed', Number.isInteger, 'an integer'),
+      0,
+    )
+    .option('--batch <b>', 'trajectories solved together', positiveInt('--batch'))
+    .option(
+      '--init <file>',
+      "initial vorticities: safetensors tensor 'a' [n, solver-res, solver-res]",
+    )
+    .requiredOption('--out <file>', 'output .safetensors (written atomically)')
+    .action((o: NsGenerateArgs) => interruptible((signal) => nsGenerate(o, signal)));
+  p.command('info')
+    .description('list the tensors and metadata of a safetensors file')
+    .argument('<file>')
+    .action(async (file: string) => console.log(await info(file)));
+  p.command('convert')
+    .description(
+      'PyTorch checkpoint <-> safetensors (runs tools/convert_checkpoint.py; needs torch)',
+    )
+    .argument('[args...]', 'IN.pt OUT.safetensors, or --to-torch IN.safetensors OUT.pt')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action((args: string[]) => {
+      process.exitCode = convert(args);
+    });
+  return p;
+}
+
+/** Parses argv and runs the command; resolves to the process exit status. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof WgnoError) {
+      process.stderr.write(`wgno: ${e.message}\n`);
+      return /aborted/.test(e.message) ? 130 : 1;
+    }
+    if (e instanceof Error && 'code' in e && String(e.code).startsWith('ENOENT')) {
+      process.stderr.write(`wgno: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,67 @@
+/** `wgno ns-generate`: a Navier-Stokes data set in the FNO layout, written atomically. */
+import { readFile } from 'node:fs/promises';
+import { WgnoError } from '../errors';
+import { init } from '../gpu/runtime';
+import { writeFileAtomic } from '../io/atomic_file';
+import { readSafetensors } from '../io/safetensors';
+import { generateNavierStokes, writeNsDataset } from '../pde/dataset';
+import { progressBar } from './progress';
+
+export interface NsGenerateArgs {
+  n: number;
+  res: number;
+  solverRes: number;
+  nu: number;
+  t: number;
+  dt: number;
+  seed: number;
+  batch?: number;
+  init?: string;
+  out: string;
+}
+
+/** Initial vorticities from a file: tensor `a` (or the only tensor) [n, s, s] at the solver grid. */
+async function readInit(path: string, count: number, s: number): Promise<Float32Array> {
+  const tensors = readSafetensors(await readFile(path));
+  const t = tensors.get('a') ?? (tensors.size === 1 ? [...tensors.values()][0] : undefined);
+  if (!t)
+    throw new WgnoError(
+      'ns-generate',
+      `${path} has no tensor 'a' (tensors: ${[...tensors.keys()].join(', ')})`,
+    );
+  if (t.dtype !== 'f32' || t.shape.join() !== [count, s, s].join())
+    throw new WgnoError(
+      'ns-generate',
+      `${path}: initial vorticity is ${t.dtype} [${t.shape.join(', ')}]; expected f32 [${count}, ${s}, ${s}] (--n, --solver-res)`,
+    );
+  return t.data;
+}
+
+export async function nsGenerate(args: NsGenerateArgs, signal: AbortSignal): Promise<void> {
+  const initial = args.init ? await readInit(args.init, args.n, args.solverRes) : undefined;
+  const rt = await init();
+  const bar = progressBar('ns-generate (time units)');
+  try {
+    const ds = await generateNavierStokes(rt, {
+      count: args.n,
+      res: args.res,
+      solverRes: args.solverRes,
+      nu: args.nu,
+      t: args.t,
+      dt: args.dt,
+      seed: args.seed,
+      batch: args.batch,
+      init: initial,
+      signal,
+      onProgress: (p) => bar.update(p.unitsDone, p.unitsTotal),
+    });
+    bar.stop();
+    await writeFileAtomic(args.out, writeNsDataset(ds));
+    process.stderr.write(
+      `wrote ${args.out}: a [${ds.a.shape.join(', ')}], u [${ds.u.shape.join(', ')}]\n`,
+    );
+  } finally {
+    bar.stop();
+    rt.destroy();
+  }
+}

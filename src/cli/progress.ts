@@ -1,0 +1,47 @@
+/**
+ * Progress bars for long CLI jobs (cli-progress): a bar with ETA on a terminal, and a plain line
+ * every 10% when stderr is not one (CI logs, pipes).
+ */
+import { SingleBar, Presets } from 'cli-progress';
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+export function progressBar(label: string): Progress {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done, total) {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let lastTenth = -1;
+  const t0 = Date.now();
+  return {
+    update(done, total) {
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      const s = (Date.now() - t0) / 1000;
+      const eta = done > 0 ? (s * (total - done)) / done : NaN;
+      process.stderr.write(
+        `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ${s.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s\n`,
+      );
+    },
+    stop() {},
+  };
+}

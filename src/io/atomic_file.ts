@@ -1,0 +1,22 @@
+/**
+ * Node only: write `bytes` to `path` atomically: to a temporary file beside it, flushed, then
+ * renamed over it. An interrupted or failed write leaves neither a torn file at `path` nor the
+ * temporary file. node:fs is imported dynamically, so browser bundles never reference it.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  try {
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
