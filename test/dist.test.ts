@@ -36,7 +36,7 @@ it('builds dist/ and runs an FNO forward from it in Node', async () => {
   }
 });
 
-it('the wgno command from dist/: info, ns-generate (atomic output), clear errors', async () => {
+it('the wgno command from dist/: info, ns-generate (atomic output), train, resume, eval, clear errors', async () => {
   const { mkdtempSync, readFileSync, readdirSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { spawnSync } = await import('node:child_process');
@@ -83,6 +83,47 @@ it('the wgno command from dist/: info, ns-generate (atomic output), clear errors
     expect(ds.get('u')!.data.every(Number.isFinite)).toBe(true);
     expect(readdirSync(dir)).toEqual(['ns.safetensors']); // no temporary file left
 
+    // train (2 trajectories: 1 train, 1 test) -> resume for one more epoch -> eval
+    const { writeFileSync } = await import('node:fs');
+    const cfg = {
+      data: out,
+      nTrain: 1,
+      nTest: 1,
+      tIn: 1,
+      tOut: 1,
+      model: { nModes: [2, 2], hiddenChannels: 4, nLayers: 1 },
+      epochs: 2,
+      batchSize: 1,
+      out: `${dir}/run`,
+    };
+    writeFileSync(`${dir}/train.json`, JSON.stringify(cfg));
+    const tr = wgno('train', '--config', `${dir}/train.json`);
+    expect(tr.status, tr.stderr).toBe(0);
+    writeFileSync(`${dir}/train.json`, JSON.stringify({ ...cfg, epochs: 3 }));
+    const again = wgno('train', '--config', `${dir}/train.json`, '--resume');
+    expect(again.status, again.stderr).toBe(0);
+    const log = readFileSync(`${dir}/run/log.csv`, 'utf8').trim().split('\n');
+    expect(log.map((l) => l.split(',')[0])).toEqual(['epoch', '1', '2', '3']);
+    const lastTest = Number(log[3].split(',')[2]);
+    const ev = wgno(
+      'eval',
+      '--weights',
+      `${dir}/run/weights.safetensors`,
+      '--config',
+      `${dir}/run/config.json`,
+      '--data',
+      out,
+      '--n',
+      '1',
+    );
+    expect(ev.status, ev.stderr).toBe(0);
+    const got = Number(
+      /relative L2 \(mean over trajectories and steps\): ([\d.]+)/.exec(ev.stdout)![1],
+    );
+    expect(got).toBeCloseTo(lastTest, 4); // the same trajectory, the same weights
+    writeFileSync(`${dir}/bad.json`, JSON.stringify({ ...cfg, foo: 1 }));
+    expect(wgno('train', '--config', `${dir}/bad.json`).stderr).toMatch(/unknown key 'foo'/);
+    for (const f of ['run', 'train.json', 'bad.json']) rmSync(`${dir}/${f}`, { recursive: true });
     const bad = wgno(
       'ns-generate',
       '--n',

@@ -1,12 +1,15 @@
 /**
- * The `wgno` command (Node): data generation and file tools around the library. Long jobs show a
- * progress bar with ETA; Ctrl-C stops them cleanly (no partial output file) with exit status 130.
+ * The `wgno` command (Node): data generation, training, evaluation and file tools around the
+ * library. Long jobs show a progress bar with ETA; Ctrl-C stops them cleanly at the next safe
+ * point (no partial output file; training keeps its last checkpoint) with exit status 130.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { WgnoError } from '../errors';
 import { convert } from './convert';
+import { evaluate, type EvalArgs } from './eval';
 import { info } from './info';
 import { nsGenerate, type NsGenerateArgs } from './ns_generate';
+import { train } from './train';
 
 const number = (what: string, check: (x: number) => boolean, rule: string) => (v: string) => {
   const x = Number(v);
@@ -25,9 +28,7 @@ async function interruptible(job: (signal: AbortSignal) => Promise<void>): Promi
   const ctl = new AbortController();
   const onSigint = () => {
     if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write(
-      '\nwgno: stopping after the current time unit (Ctrl-C again to quit now)\n',
-    );
+    process.stderr.write('\nwgno: stopping at the next safe point (Ctrl-C again to quit now)\n');
     ctl.abort();
   };
   process.on('SIGINT', onSigint);
@@ -68,6 +69,23 @@ function program(): Command {
     )
     .requiredOption('--out <file>', 'output .safetensors (written atomically)')
     .action((o: NsGenerateArgs) => interruptible((signal) => nsGenerate(o, signal)));
+  p.command('train')
+    .description("an FNO on a ns-generate data set, the paper's rollout setup (config: see README)")
+    .requiredOption('--config <file>', 'training config (JSON)')
+    .option('--resume', 'continue from <out>/checkpoint.safetensors')
+    .action((o: { config: string; resume?: boolean }) =>
+      interruptible((signal) => train(o.config, !!o.resume, signal)),
+    );
+  p.command('eval')
+    .description('autoregressive rollout error of trained weights on a data set')
+    .requiredOption('--weights <file>', 'weights.safetensors')
+    .requiredOption('--config <file>', 'config.json written by wgno train')
+    .requiredOption('--data <file>', 'data set with u [n, s, s, T]')
+    .option('--t-in <k>', 'input steps', positiveInt('--t-in'))
+    .option('--t-out <k>', 'predicted steps', positiveInt('--t-out'))
+    .option('--n <count>', 'use the last n trajectories', positiveInt('--n'))
+    .option('--batch <b>', 'trajectories per forward pass', positiveInt('--batch'), 20)
+    .action(async (o: EvalArgs) => console.log(await evaluate(o)));
   p.command('info')
     .description('list the tensors and metadata of a safetensors file')
     .argument('<file>')

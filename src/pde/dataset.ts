@@ -10,6 +10,7 @@ import type { Runtime } from '../gpu/runtime';
 import type { HostTensor } from '../io/host_tensor';
 import { writeSafetensors } from '../io/safetensors';
 import { Rng } from '../random';
+import type { HostArray } from '../train/data';
 import { sampleGrf2d } from './grf';
 import { NavierStokes2d } from './navier_stokes';
 
@@ -147,4 +148,39 @@ function checkDatasetOptions(
     bad(
       `init has ${opts.init.length} values; expected count * solverRes^2 = ${count * solverRes * solverRes}`,
     );
+}
+
+/**
+ * The FNO paper's rollout pairs from u [n, s, s, T] (channel-last): inputs [k, tIn, s, s] hold steps
+ * 0..tIn-1 and targets [k, tOut, s, s] the next tOut, for trajectories first..first+k-1.
+ */
+export function nsRolloutPairs(
+  u: HostTensor,
+  tIn: number,
+  tOut: number,
+  first = 0,
+  count = u.shape[0] - first,
+): { inputs: HostArray; targets: HostArray } {
+  const [n, s, s2, T] = u.shape;
+  if (u.shape.length !== 4 || s !== s2)
+    throw new WgnoError('nsRolloutPairs', `u is [${u.shape.join(', ')}]; expected [n, s, s, T]`);
+  if (tIn + tOut > T || tIn < 1 || tOut < 1)
+    throw new WgnoError(
+      'nsRolloutPairs',
+      `tIn ${tIn} + tOut ${tOut} steps need T >= ${tIn + tOut}; u has T = ${T}`,
+    );
+  if (first < 0 || count < 1 || first + count > n)
+    throw new WgnoError(
+      'nsRolloutPairs',
+      `trajectories ${first}..${first + count - 1} of ${n} do not exist`,
+    );
+  const take = (t0: number, len: number): HostArray => {
+    const data = new Float32Array(count * len * s * s);
+    for (let b = 0; b < count; b++)
+      for (let t = 0; t < len; t++)
+        for (let p = 0; p < s * s; p++)
+          data[(b * len + t) * s * s + p] = u.data[((first + b) * s * s + p) * T + t0 + t];
+    return { data, shape: [count, len, s, s] };
+  };
+  return { inputs: take(0, tIn), targets: take(tIn, tOut) };
 }

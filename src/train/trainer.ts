@@ -161,6 +161,14 @@ export class Trainer {
     return t;
   }
 
+  /**
+   * A trainer for `evaluate()` only (scoring saved weights): nothing is compiled until evaluate()
+   * runs, and the optimizer is never stepped.
+   */
+  static forEvaluation(opts: TrainerOptions): Trainer {
+    return new Trainer(opts);
+  }
+
   /** A trainer restored from a checkpoint: continues exactly where saveCheckpoint() was called. */
   static async resume(opts: TrainerOptions, ckpt: Checkpoint): Promise<Trainer> {
     const t = await Trainer.create(opts);
