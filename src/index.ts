@@ -73,3 +73,4 @@ export {
   type NsDatasetOptions,
 } from './pde/dataset';
 export { sampleGrf2d, grfFromNormals, type GrfOptions } from './pde/grf';
+export { FieldView, divergingColor, DIVERGING } from './viz/field_view';

@@ -65,6 +65,22 @@ export class Tensor implements TensorSpec {
   }
 
   /**
+   * The GPU buffer holding this value right now, for zero-copy use by the caller's own GPU work
+   * (rendering a field, say): a leaf's own buffer, or the slot of the step that computed it
+   * (valid until that step runs again). Throws if no step has computed it yet.
+   */
+  gpuBuffer(): GPUBuffer {
+    this.assertAlive('gpuBuffer');
+    if (this.buffer) return this.buffer;
+    if (!this.location || !this.location.ready())
+      throw new WgnoError(
+        'gpuBuffer',
+        `tensor ${fmtShape(this.shape)} ('${this.op}') has not been computed; run a step that outputs it first`,
+      );
+    return this.location.buffer;
+  }
+
+  /**
    * Reverse-mode autodiff from this scalar loss: appends the backward graph and sets `.grad` on
    * every leaf with requiresGrad. Nothing runs until a value is read or a step is compiled.
    */
