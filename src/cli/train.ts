@@ -1,9 +1,9 @@
 /**
  * `wgno train --config FILE [--resume]`: an FNO on a Navier-Stokes data set with the paper's
  * autoregressive setup (tIn steps in, one step out, relative L2 summed over tOut rollout steps),
- * Adam with L2 weight decay and a step schedule. Writes into `out`: checkpoint.safetensors (every
- * epoch, atomically; `--resume` continues from it), log.csv, and at the end weights.safetensors
- * and config.json (what `wgno eval` reads).
+ * Adam with L2 weight decay and a step schedule. Writes into `out`: config.json at the start, and
+ * after every epoch (atomically) checkpoint.safetensors (`--resume` continues from it),
+ * weights.safetensors (what `wgno eval` and the demo read) and a line of log.csv.
  */
 import { mkdir, readFile, writeFile, appendFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -114,12 +114,19 @@ export async function train(
       ? await Trainer.resume(opts, await readCheckpointFile(ckptPath))
       : await Trainer.create(opts);
     if (!resume) await writeFile(logPath, 'epoch,train_rel_l2,test_rel_l2,lr,seconds\n');
+    await writeFile(
+      join(cfg.out, 'config.json'),
+      `${JSON.stringify({ model: modelConfig, tIn: cfg.tIn, tOut: cfg.tOut }, null, 2)}\n`,
+    );
     const t0 = performance.now();
     while (trainer.epoch < cfg.epochs && !signal.aborted) {
       const lr = optimizer.lr;
       const { losses } = await trainer.fit(1);
       const test = await trainer.evaluate(te.inputs, te.targets);
+      // Every epoch leaves a resumable checkpoint and usable weights on disk.
       await writeCheckpointFile(ckptPath, await trainer.saveCheckpoint());
+      const weights = writeSafetensors(await model.stateDict());
+      await writeFileAtomic(join(cfg.out, 'weights.safetensors'), weights);
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       const trainLoss = losses.at(-1)! / (cfg.batchSize * cfg.tOut);
       await appendFile(logPath, `${trainer.epoch},${trainLoss},${test.relL2},${lr},${secs}\n`);
@@ -127,15 +134,10 @@ export async function train(
     }
     bar.stop();
     if (signal.aborted)
-      throw new WgnoError('train', `aborted after epoch ${trainer.epoch}; resume with --resume`);
-    await writeFileAtomic(
-      join(cfg.out, 'weights.safetensors'),
-      writeSafetensors(await model.stateDict()),
-    );
-    await writeFile(
-      join(cfg.out, 'config.json'),
-      `${JSON.stringify({ model: modelConfig, tIn: cfg.tIn, tOut: cfg.tOut }, null, 2)}\n`,
-    );
+      throw new WgnoError(
+        'train',
+        `aborted after epoch ${trainer.epoch} (its weights and checkpoint are in ${cfg.out}); continue with --resume`,
+      );
     process.stderr.write(`wrote ${cfg.out}/weights.safetensors, config.json, log.csv\n`);
   } finally {
     bar.stop();
