@@ -17,7 +17,7 @@ export const chromiumArgs = [
 const root = import.meta.dirname;
 
 // `npm run demo`: the dev server serves the repo root (so demos can import ../src and ../kernels
-// directly); `/` redirects to the demo index, and the demo URL is printed once listening.
+// directly); `/` redirects to the live Navier-Stokes demo, and its URL is printed once listening.
 function demosIndex(): Plugin {
   return {
     name: 'wgno-demos-index',
@@ -26,7 +26,7 @@ function demosIndex(): Plugin {
       server.middlewares.use((req, res, next) => {
         if (req.url === '/' || req.url === '/index.html') {
           res.statusCode = 302;
-          res.setHeader('Location', '/demos/index.html');
+          res.setHeader('Location', '/demos/navier-stokes/index.html');
           res.end();
           return;
         }
@@ -34,7 +34,9 @@ function demosIndex(): Plugin {
       });
       server.httpServer?.once('listening', () => {
         const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
-        server.config.logger.info(`  wgno demos: ${url}demos/index.html`);
+        server.config.logger.info(
+          `  wgno demo: ${url}demos/navier-stokes/index.html (MLP page: ${url}demos/index.html)`,
+        );
       });
     },
   };

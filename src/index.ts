@@ -74,3 +74,9 @@ export {
 } from './pde/dataset';
 export { sampleGrf2d, grfFromNormals, type GrfOptions } from './pde/grf';
 export { FieldView, divergingColor, DIVERGING } from './viz/field_view';
+export {
+  mountNavierStokes,
+  type NavierStokesDemo,
+  type NavierStokesDemoOptions,
+  type DemoStats,
+} from './app/ns_demo';

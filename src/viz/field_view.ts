@@ -74,18 +74,22 @@ export class FieldView {
   }
 
   /**
-   * Draws field [n0, n1] (or [batch, n0, n1], element `index`) onto `target`, values divided by
+   * Draws field [..., n0, n1] (the `index`-th [n0, n1] plane, leading axes flattened) onto `target`, values divided by
    * `range` (clamped to +-1). The tensor must be a leaf or computed by a step (see gpuBuffer()).
    */
   render(field: Tensor, target: GPUTextureView, opts: { range: number; index?: number }): void {
     const { range, index = 0 } = opts;
     const s = field.shape;
     const [n0, n1] = s.slice(-2);
-    const batch = s.length === 3 ? s[0] : 1;
-    if (field.dtype !== 'f32' || s.length < 2 || s.length > 3 || !(index >= 0 && index < batch))
+    const batch = s.slice(0, -2).reduce((a, b) => a * b, 1);
+    if (
+      field.dtype !== 'f32' ||
+      s.length < 2 ||
+      !(Number.isInteger(index) && index >= 0 && index < batch)
+    )
       throw new WgnoError(
         'FieldView.render',
-        `field ${field.dtype} ${fmtShape(s)}, index ${index}; need f32 [n0, n1] or [batch, n0, n1] with 0 <= index < batch`,
+        `field ${field.dtype} ${fmtShape(s)}, index ${index}; need f32 [..., n0, n1] with 0 <= index < ${batch} (the product of the leading axes)`,
       );
     if (!(range > 0 && Number.isFinite(range)))
       throw new WgnoError('FieldView.render', `range = ${range}; need a finite value > 0`);

@@ -91,7 +91,7 @@ describe('FieldView', () => {
       /range = 0; need a finite value > 0/,
     );
     expect(() => view.render(y, t.createView(), { range: 1, index: 2 })).toThrow(
-      /need f32 \[n0, n1\] or \[batch, n0, n1\] with 0 <= index < batch/,
+      /need f32 \[\.\.\., n0, n1\] with 0 <= index < 2/,
     );
     view.destroy();
   });

@@ -1,0 +1,95 @@
+/**
+ * The live Navier-Stokes demo (demos/navier-stokes): both panels animate from GPU buffers, the
+ * readouts are finite once the FNO has its 10 time units of history, painting changes the solver
+ * field where the pointer went, the grid switch keeps it running; without WebGPU it says so.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { chromiumArgs } from '../../vite.config';
+
+const DEMO = '/demos/navier-stokes/index.html';
+
+interface Stats {
+  time: number;
+  solverMsPerUnit: number;
+  fnoMsPerUnit: number;
+  relL2: number;
+  frames: number;
+}
+const stats = (page: Page) =>
+  page.evaluate(() => ({
+    ...(window as unknown as { wgnoDemo: { stats: Stats } }).wgnoDemo.stats,
+  }));
+
+/** PNG bytes of one panel's canvas (0 solver, 1 FNO, 2 error). */
+const panel = (page: Page, i: number) => page.locator('.wgno-ns-panel canvas').nth(i).screenshot();
+
+test('solver and FNO animate, readouts are finite, painting and the grid switch work', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(DEMO);
+  await expect(page.locator('body')).toHaveAttribute('data-state', /running|error|no-webgpu/);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+
+  const a = await panel(page, 0);
+  await expect.poll(async () => (await panel(page, 0)).equals(a), { timeout: 60_000 }).toBe(false);
+
+  // The FNO starts after 10 solver time units, then predicts one per unit.
+  await expect.poll(async () => (await stats(page)).time, { timeout: 240_000 }).toBeGreaterThan(12);
+  const s = await stats(page);
+  for (const v of [s.solverMsPerUnit, s.fnoMsPerUnit, s.relL2])
+    expect(Number.isFinite(v)).toBe(true);
+  const f = await panel(page, 1);
+  await expect.poll(async () => (await panel(page, 1)).equals(f), { timeout: 60_000 }).toBe(false);
+  await page.screenshot({ path: testInfo.outputPath('running.png'), fullPage: true });
+
+  // Pause, paint in the middle of the solver panel: the field there changes, time restarts.
+  await page.evaluate(
+    () => ((window as unknown as { wgnoDemo: { running: boolean } }).wgnoDemo.running = false),
+  );
+  const canvas = page.locator('.wgno-ns-panel canvas').first();
+  const before = await canvas.screenshot();
+  await canvas.click({ position: { x: 128, y: 128 } });
+  await expect.poll(async () => (await canvas.screenshot()).equals(before)).toBe(false);
+  expect((await stats(page)).time).toBe(0);
+  await page.screenshot({ path: testInfo.outputPath('painted.png'), fullPage: true });
+
+  // Zero-shot on a finer grid: pick 64 in the controls and run again.
+  await page.locator('.lil-gui select').selectOption({ label: '64' });
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => (window as unknown as { wgnoDemo: { grid: number } }).wgnoDemo.grid),
+      {
+        timeout: 120_000,
+      },
+    )
+    .toBe(64);
+  await page.evaluate(
+    () => ((window as unknown as { wgnoDemo: { running: boolean } }).wgnoDemo.running = true),
+  );
+  const g = await panel(page, 0);
+  await expect.poll(async () => (await panel(page, 0)).equals(g), { timeout: 60_000 }).toBe(false);
+  await page.screenshot({ path: testInfo.outputPath('grid64.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('the Navier-Stokes page says that WebGPU is needed without it', async ({
+  playwright,
+}, testInfo) => {
+  const browser = await playwright.chromium.launch({
+    ...testInfo.project.use.launchOptions,
+    args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
+  });
+  try {
+    const page = await browser.newPage({ baseURL: testInfo.project.use.baseURL });
+    await page.goto(DEMO);
+    await expect(page.locator('body')).toHaveAttribute('data-state', 'no-webgpu');
+    await expect(page.locator('#no-webgpu')).toContainText('needs WebGPU');
+    await page.screenshot({ path: testInfo.outputPath('no-webgpu.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
