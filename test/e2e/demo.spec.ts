@@ -3,7 +3,7 @@
  * lower loss; without WebGPU it says what is needed instead of showing a blank page.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { chromiumArgs } from '../../vite.config';
+import { withoutWebGpu } from './no_webgpu';
 
 const DEMO = '/demos/index.html';
 
@@ -58,25 +58,13 @@ test('trains the MLP on WebGPU and shows the adapter, the step and a falling los
   await page.screenshot({ path: shot, fullPage: true });
 });
 
-test('says that WebGPU is needed when Chromium runs without --enable-unsafe-webgpu', async ({
+test('says that WebGPU is needed when Chromium runs without --enable-unsafe-webgpu', ({
   playwright,
-}, testInfo) => {
-  const browser = await playwright.chromium.launch({
-    ...testInfo.project.use.launchOptions,
-    args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
-  });
-  try {
-    const page = await browser.newPage({ baseURL: testInfo.project.use.baseURL });
-    await page.goto(DEMO);
+}, testInfo) =>
+  withoutWebGpu(playwright, testInfo, DEMO, async (page) => {
     await expect(page.locator('body')).toHaveAttribute('data-state', 'no-webgpu');
     const alert = page.locator('#no-webgpu');
     await expect(alert).toBeVisible();
     await expect(alert).toContainText('needs WebGPU');
     await expect(page.locator('#device')).toBeHidden();
-
-    const shot = testInfo.outputPath('no-webgpu.png');
-    await page.screenshot({ path: shot, fullPage: true });
-  } finally {
-    await browser.close();
-  }
-});
+  }));

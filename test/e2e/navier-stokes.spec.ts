@@ -4,7 +4,7 @@
  * field where the pointer went, the grid switch keeps it running; without WebGPU it says so.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { chromiumArgs } from '../../vite.config';
+import { withoutWebGpu } from './no_webgpu';
 
 const DEMO = '/demos/navier-stokes/index.html';
 
@@ -76,20 +76,8 @@ test('solver and FNO animate, readouts are finite, painting and the grid switch 
   expect(errors).toEqual([]);
 });
 
-test('the Navier-Stokes page says that WebGPU is needed without it', async ({
-  playwright,
-}, testInfo) => {
-  const browser = await playwright.chromium.launch({
-    ...testInfo.project.use.launchOptions,
-    args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
-  });
-  try {
-    const page = await browser.newPage({ baseURL: testInfo.project.use.baseURL });
-    await page.goto(DEMO);
+test('the Navier-Stokes page says that WebGPU is needed without it', ({ playwright }, testInfo) =>
+  withoutWebGpu(playwright, testInfo, DEMO, async (page) => {
     await expect(page.locator('body')).toHaveAttribute('data-state', 'no-webgpu');
     await expect(page.locator('#no-webgpu')).toContainText('needs WebGPU');
-    await page.screenshot({ path: testInfo.outputPath('no-webgpu.png'), fullPage: true });
-  } finally {
-    await browser.close();
-  }
-});
+  }));
