@@ -24,7 +24,7 @@ import { sampleGrf2d } from '../pde/grf';
 import { NavierStokes2d } from '../pde/navier_stokes';
 import { Rng } from '../random';
 import { assignUpdate } from '../train/optim';
-import { FieldView, divergingColor } from '../viz/field_view';
+import { DIVERGING, FieldView } from '../viz/field_view';
 import { isCpuAdapter } from '../gpu/target';
 
 export interface NavierStokesDemoOptions {
@@ -85,18 +85,15 @@ async function loadModel(rt: Runtime, opts: NavierStokesDemoOptions): Promise<Mo
 
 /** The solver, the FNO's input window and its one-step prediction at one grid size. */
 class Simulation {
-  readonly window: Tensor;
   private constructor(
     readonly ns: NavierStokes2d,
-    window: Tensor,
+    readonly window: Tensor,
     readonly predict: Step,
     readonly prediction: Tensor,
     readonly diff: Tensor,
     readonly n: number,
     readonly stepsPerUnit: number,
-  ) {
-    this.window = window;
-  }
+  ) {}
 
   static async create(rt: Runtime, model: Model, n: number, dt: number, substeps: number) {
     const ns = await NavierStokes2d.create(rt, { n, dt, substeps });
@@ -205,7 +202,8 @@ export async function mountNavierStokes(
   const cfg = { grid: 32, dt: 1e-3, substeps: 50, seed: 0, range: 2, controls: true, ...options };
   const model = await loadModel(rt, cfg);
   const format = navigator.gpu.getPreferredCanvasFormat();
-  const view = await FieldView.create(rt, isCpuAdapter(rt.adapterInfo) ? 'rgba8unorm' : format);
+  const cpu = isCpuAdapter(rt.adapterInfo);
+  const view = await FieldView.create(rt, cpu ? 'rgba8unorm' : format);
   const root = document.createElement('div');
   root.className = 'wgno-ns';
   element.append(root);
@@ -214,16 +212,13 @@ export async function mountNavierStokes(
     canvasPanel(root, 'FNO'),
     canvasPanel(root, 'FNO - solver'),
   ];
-  const cpu = isCpuAdapter(rt.adapterInfo);
   const presenters = panels.map(({ canvas }) =>
     cpu ? copyPresenter(rt, canvas) : webgpuPresenter(rt, canvas, format),
   );
   const bar = document.createElement('div');
   bar.className = 'wgno-ns-colorbar';
-  const stops = Array.from({ length: 9 }, (_, i) =>
-    divergingColor(i / 4 - 1).map((c) => Math.round(c * 255)),
-  );
-  bar.style.background = `linear-gradient(to right, ${stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
+  const stops = DIVERGING.map((c) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')})`);
+  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
   bar.title = `vorticity from -${cfg.range} to +${cfg.range}`;
   root.append(bar);
   const readout = document.createElement('dl');
@@ -245,7 +240,9 @@ export async function mountNavierStokes(
   let fnoLive = false;
   let busy = false;
   let destroyed = false;
-  let initial = sampleGrf2d(new Rng(state.seed), state.grid, 1);
+  /** A new random initial field (the paper's GRF) for the current seed and grid. */
+  const freshField = () => sampleGrf2d(new Rng(state.seed), sim.n, 1);
+  let initial = freshField();
 
   const restart = (w0: Float32Array) => {
     sim.ns.setVorticity(w0);
@@ -395,7 +392,7 @@ export async function mountNavierStokes(
       sim.destroy();
       sim = await Simulation.create(rt, model, n, cfg.dt, cfg.substeps);
       state.grid = n;
-      initial = sampleGrf2d(new Rng(state.seed), n, 1);
+      initial = freshField();
       restart(initial);
     });
   let gui: GUI | null = null;
@@ -405,7 +402,7 @@ export async function mountNavierStokes(
     gui.add({ step: () => void (busy || state.running || tick()) }, 'step');
     const reseed = () => {
       state.seed++;
-      initial = sampleGrf2d(new Rng(state.seed), state.grid, 1);
+      initial = freshField();
       restart(initial);
     };
     gui.add({ reseed: () => void paused(reseed) }, 'reseed');

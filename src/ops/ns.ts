@@ -48,12 +48,20 @@ const noGrad = (op: string) => (): never => {
   throw new WgnoError(op, 'has no gradient (a solver step, not a model op)');
 };
 
-/** k_x, k_y of half-spectrum bin (i, j), as the paper's code (Nyquist bins are -n/2). */
+/**
+ * The per-bin rules of kernels/ns.wgsl, the one TypeScript statement of them (the references here
+ * and the reference solver's tables, src/pde/ns_reference.ts, use these).
+ * k_x, k_y of half-spectrum bin (i, j), as the paper's code (Nyquist bins are -n/2).
+ */
 export function nsWavenumber(n: number, i: number, j: number): [number, number] {
   return [2 * i >= n ? i - n : i, 2 * j === n ? -n / 2 : j];
 }
-const laplacian = (kx: number, ky: number) =>
+/** 4 pi^2 (k_x^2 + k_y^2), and 1 at k = 0 so that psi_h = w_h / lap is finite. */
+export const nsLaplacian = (kx: number, ky: number): number =>
   kx === 0 && ky === 0 ? 1 : 4 * Math.PI * Math.PI * (kx * kx + ky * ky);
+/** 2/3-rule dealiasing: 1 where |k_x|, |k_y| <= (2/3)(n/2), compared exactly in integers. */
+export const nsDealias = (n: number, kx: number, ky: number): number =>
+  3 * Math.abs(kx) <= n && 3 * Math.abs(ky) <= n ? 1 : 0;
 
 export const nsDerivsDef: OpDef<NoAttrs> = {
   name: 'ns_derivs',
@@ -83,7 +91,7 @@ export const nsDerivsDef: OpDef<NoAttrs> = {
       const bin = t % plane;
       const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
       const [re, im] = [w[2 * t], w[2 * t + 1]];
-      const lap = laplacian(kx, ky);
+      const lap = nsLaplacian(kx, ky);
       const base = Math.floor(t / plane) * 4 * plane + bin;
       // i s (re + i im) = (-s im, s re)
       const put = (q: number, sc: number, r: number, i: number) => {
@@ -174,8 +182,8 @@ export const nsCnDef: OpDef<NsCnAttrs> = {
     for (let t = 0; t < batch * plane; t++) {
       const bin = t % plane;
       const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
-      const keep = 3 * Math.abs(kx) <= n && 3 * Math.abs(ky) <= n ? 1 : 0;
-      const hv = 0.5 * dt * nu * laplacian(kx, ky);
+      const keep = nsDealias(n, kx, ky);
+      const hv = 0.5 * dt * nu * nsLaplacian(kx, ky);
       for (let c = 0; c < 2; c++)
         out[2 * t + c] =
           (-dt * keep * f[2 * t + c] + dt * force[2 * bin + c] + (1 - hv) * w[2 * t + c]) /

@@ -13,6 +13,7 @@ import type { Tensor } from '../graph/tensor';
 import { fft, irfft, rfft } from '../ops/fft';
 import { nsAdvect, nsCn, nsDerivs } from '../ops/ns';
 import { assignUpdate } from '../train/optim';
+import { nsForcing } from './ns_reference';
 
 export interface NavierStokesOptions {
   /** Grid points per side (even; any size wgno's FFT takes, powers of two are fastest). */
@@ -29,15 +30,9 @@ export interface NavierStokesOptions {
   forcing?: Float32Array;
 }
 
-/** The paper's forcing 0.1 (sin(2 pi (x + y)) + cos(2 pi (x + y))) at x = i/n, y = j/n. */
+/** The paper's forcing 0.1 (sin(2 pi (x + y)) + cos(2 pi (x + y))) at x = i/n, y = j/n, in f32. */
 export function paperForcing(n: number): Float32Array {
-  const f = new Float32Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) {
-      const t = (2 * Math.PI * (i + j)) / n;
-      f[i * n + j] = 0.1 * (Math.sin(t) + Math.cos(t));
-    }
-  return f;
+  return Float32Array.from(nsForcing(n));
 }
 
 /** rfft2 with the paper's convention: unscaled, half spectrum along the last axis. */

@@ -10,6 +10,7 @@
  *   physical space, 2/3-rule dealiasing, Crank-Nicolson on the viscous term, explicit forcing.
  */
 import { WgnoError } from '../errors';
+import { nsDealias, nsLaplacian, nsWavenumber } from '../ops/ns';
 import { irfft2d64, isPowerOfTwo, rfft2d64, type HalfSpectrum } from './fft64';
 
 const OP = 'ns_reference';
@@ -45,17 +46,14 @@ export function nsWavenumbers(n: number): NsTables {
   const m = n / 2 + 1;
   const size = n * m;
   const [kx, ky, lap, dealias] = [0, 0, 0, 0].map(() => new Float64Array(size));
-  const cut = (2 / 3) * (n / 2);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       const p = i * m + j;
-      kx[p] = i < n / 2 ? i : i - n;
-      ky[p] = j < n / 2 ? j : -n / 2;
-      lap[p] = 4 * Math.PI ** 2 * (kx[p] ** 2 + ky[p] ** 2);
-      dealias[p] = Math.abs(kx[p]) <= cut && Math.abs(ky[p]) <= cut ? 1 : 0;
+      [kx[p], ky[p]] = nsWavenumber(n, i, j);
+      lap[p] = nsLaplacian(kx[p], ky[p]);
+      dealias[p] = nsDealias(n, kx[p], ky[p]);
     }
   }
-  lap[0] = 1;
   return { n, m, kx, ky, lap, dealias };
 }
 
