@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin, type ViteUserConfig as UserConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
 // Chromium flags for headless WebGPU on a GPU-less box (SwiftShader, a CPU Vulkan, ships with
@@ -35,17 +36,65 @@ function demosIndex(): Plugin {
       server.httpServer?.once('listening', () => {
         const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
         server.config.logger.info(
-          `  wgno demo: ${url}demos/navier-stokes/index.html (MLP page: ${url}demos/index.html)`,
+          `  wgno demo: ${url}demos/navier-stokes/index.html\n` +
+            `  more: ${url}demos/fno-example/index.html, ${url}demos/train/index.html, ` +
+            `${url}demos/element/index.html, ${url}demos/index.html (MLP)`,
         );
       });
     },
   };
 }
 
-export default defineConfig({
+/** The demo pages of the static site (`npm run build` writes it to dist/site). */
+const sitePages = ['navier-stokes/', 'fno-example/', 'train/', 'element/', ''].map((d) =>
+  resolve(root, `demos/${d}index.html`),
+);
+/** Files the pages fetch at run time, copied beside them (paths relative to the repo root). */
+const siteFiles = [
+  'models/ns2d-fno-32/weights.safetensors',
+  'models/ns2d-fno-32/config.json',
+  'models/ns2d-fno-32/README.md',
+  'demos/fno-example/sample_input.npy',
+  'demos/fno-example/sample_target.npy',
+];
+
+// The site's files and a root index.html that forwards to the Navier-Stokes demo. Every URL in
+// the site is relative (base './'), so it works from any static host under any sub-path.
+function siteAssets(): Plugin {
+  return {
+    name: 'wgno-site-assets',
+    apply: 'build',
+    generateBundle() {
+      for (const f of siteFiles)
+        this.emitFile({ type: 'asset', fileName: f, source: readFileSync(resolve(root, f)) });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'index.html',
+        source:
+          '<!doctype html><meta charset="utf-8"><title>wgno demos</title>' +
+          '<meta http-equiv="refresh" content="0; url=demos/navier-stokes/index.html">' +
+          '<a href="demos/navier-stokes/index.html">wgno: live Navier-Stokes demo</a>\n',
+      });
+    },
+  };
+}
+
+const site: UserConfig = {
+  base: './',
+  plugins: [siteAssets()],
+  build: {
+    outDir: 'dist/site',
+    emptyOutDir: true,
+    rollupOptions: { input: sitePages },
+  },
+};
+
+const library: UserConfig = {
   // Not inside Vitest: its browser mode runs its own dev server with its own routes.
   plugins: process.env.VITEST ? [] : [demosIndex()],
   // Dev server (`npm run demo`): serves the repo root so demos can import from src/ and kernels/.
+  // Pre-bundled at start-up: discovered later, they would make the dev server reload open pages.
+  optimizeDeps: { include: ['lil-gui', 'uplot'] },
   server: {
     host: '127.0.0.1',
     port: 5173,
@@ -103,4 +152,7 @@ export default defineConfig({
       },
     ],
   },
-});
+};
+
+// `vite build --mode site`: the demo site; anything else: the library, dev server and tests.
+export default defineConfig(({ mode }) => (mode === 'site' ? site : library));

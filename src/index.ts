@@ -73,10 +73,14 @@ export {
   type NsDatasetOptions,
 } from './pde/dataset';
 export { sampleGrf2d, grfFromNormals, type GrfOptions } from './pde/grf';
-export { FieldView, divergingColor, DIVERGING } from './viz/field_view';
+export { burgersColeHopf, sampleGrf1d, type BurgersOptions } from './pde/burgers';
+export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
+export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
+export { fieldImage } from './viz/field_image';
 export {
   mountNavierStokes,
   type NavierStokesDemo,
   type NavierStokesDemoOptions,
   type DemoStats,
 } from './app/ns_demo';
+export { defineNavierStokesElement, type NavierStokesElement } from './app/ns_element';

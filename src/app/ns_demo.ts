@@ -2,57 +2,66 @@
  * The live Navier-Stokes demo as an embeddable component: `mountNavierStokes(element, options)`
  * shows the GPU pseudo-spectral solver (ground truth) and a trained FNO rolling forward from the
  * same state, side by side, drawn straight from GPU buffers (FieldView), with controls (lil-gui),
- * live readouts and painting. `destroy()` frees every GPU resource it made.
+ * live readouts, a live error plot (uPlot) and painting. `destroy()` frees every GPU resource.
  *
- * Time: the solver advances `substeps` steps of dt per frame; every time unit (1/dt steps) it
- * records its state. After `tIn` units of warm-up the FNO takes the last tIn solver states and
- * from then on predicts one time unit per solver time unit from its own predictions (the input
- * window is shifted on the GPU by the step itself: no readback), so the two drift apart and the
- * readouts show by how much.
+ * Time: each animation frame advances the solver `substeps` steps of dt. At the end of each time
+ * unit the solver's state is appended to the FNO's input window (on the GPU); once the window
+ * holds `tIn` units, the FNO predicts one time unit per solver time unit from its own previous
+ * predictions, so the two drift apart and the readouts show by how much. Frames never wait on the
+ * main thread: GPU work is awaited asynchronously, one frame in flight.
  */
 import GUI from 'lil-gui';
 import { WgnoError } from '../errors';
-import { init } from '../gpu/runtime';
-import type { Runtime } from '../gpu/runtime';
-import type { Step } from '../graph/executor';
-import type { Tensor } from '../graph/tensor';
-import { readSafetensors } from '../io/safetensors';
-import { FNO, type FNOConfig } from '../models/fno';
-import { concat } from '../ops/concat';
-import { slice } from '../ops/pad';
-import { sampleGrf2d } from '../pde/grf';
-import { NavierStokes2d } from '../pde/navier_stokes';
-import { Rng } from '../random';
-import { assignUpdate } from '../train/optim';
-import { DIVERGING, FieldView } from '../viz/field_view';
+import { init, type Runtime } from '../gpu/runtime';
 import { isCpuAdapter } from '../gpu/target';
+import { loadFNO } from '../models/load';
+import { sampleGrf2d } from '../pde/grf';
+import { Rng } from '../random';
+import { DIVERGING, FieldView, type Rgb } from '../viz/field_view';
+import { ErrorPlot } from './error_plot';
+import { Readout, colorBar, fieldPanel } from './ns_dom';
+import { Simulation } from './ns_simulation';
+import { makePresenter, presenterFormat } from './presenters';
+import { injectStyles } from './styles';
 
 export interface NavierStokesDemoOptions {
   /** URL of the FNO weights (safetensors) and of its config.json (wgno train's). */
   weightsUrl: string;
   configUrl: string;
-  /** Grid; the FNO runs zero-shot at any of them. Default 32. */
+  /** Grid side; the FNO runs zero-shot on any of `grids`. Default 32. */
   grid?: number;
-  /** Solver time step. Default 1e-3. */
+  /** The grids the controls offer. Default [32, 64, 128, 256]. */
+  grids?: readonly number[];
+  /** Solver time step; 1/dt must be a whole number of steps. Default 1e-3. */
   dt?: number;
-  /** Solver steps per animation frame. Default 50. */
+  /** Solver steps per animation frame; must divide 1/dt. Default 50. */
   substeps?: number;
+  /** Seed of the random initial vorticity (the FNO paper's Gaussian random field). Default 0. */
   seed?: number;
   /** Colour range: vorticity values at +-range get the ends of the colour map. Default 2. */
   range?: number;
+  /** Colour map: 2 to 16 sRGB stops in [0, 1] from -range to +range. Default ColorBrewer RdBu. */
+  colormap?: readonly Rgb[];
   /** Show lil-gui controls. Default true. */
   controls?: boolean;
+  /** Show the live error plot. Default true. */
+  plot?: boolean;
 }
 
 export interface NavierStokesDemo {
   readonly runtime: Runtime;
   /** Readouts, updated every time unit (for tests and host pages). */
   readonly stats: DemoStats;
+  /** The FNO's relative L2 error at each time unit since the last restart. */
+  readonly errorHistory: readonly { t: number; relL2: number }[];
   /** Whether the animation advances (the 'run' control). */
   running: boolean;
   /** The grid in use; `setGrid` switches it (the same weights, zero-shot) and restarts. */
   readonly grid: number;
   setGrid(n: number): Promise<void>;
+  /** A new random initial field (next seed), or the last one again; both restart the time. */
+  reseed(): Promise<void>;
+  reset(): Promise<void>;
   destroy(): void;
 }
 
@@ -62,168 +71,86 @@ export interface DemoStats {
   fnoMsPerUnit: number;
   relL2: number;
   frames: number;
+  /** Set when the demo stopped on an error (e.g. the GPU device was lost). */
+  error?: string;
 }
 
-interface Model {
-  fno: FNO;
-  config: FNOConfig;
-  tIn: number;
-}
+const READOUT = ['time', 'solver ms per time unit', 'FNO ms per time unit', 'speed-up'] as const;
+const ERROR_KEY = 'FNO relative L2 error';
 
-async function loadModel(rt: Runtime, opts: NavierStokesDemoOptions): Promise<Model> {
-  const [wRes, cRes] = await Promise.all([fetch(opts.weightsUrl), fetch(opts.configUrl)]);
-  if (!wRes.ok || !cRes.ok)
+function checkOptions(cfg: Required<NavierStokesDemoOptions>): number {
+  const stepsPerUnit = Math.round(1 / cfg.dt);
+  if (!(cfg.dt > 0) || Math.abs(stepsPerUnit * cfg.dt - 1) > 1e-9)
+    throw new WgnoError('mountNavierStokes', `dt = ${cfg.dt}; need 1/dt to be a whole number`);
+  if (!Number.isInteger(cfg.substeps) || cfg.substeps < 1 || stepsPerUnit % cfg.substeps !== 0)
     throw new WgnoError(
       'mountNavierStokes',
-      `could not load the model (${opts.weightsUrl}: HTTP ${wRes.status}, ${opts.configUrl}: HTTP ${cRes.status})`,
+      `substeps = ${cfg.substeps}; need a whole number >= 1 that divides 1/dt = ${stepsPerUnit}`,
     );
-  const saved = (await cRes.json()) as { model: FNOConfig; tIn: number };
-  const fno = new FNO(rt, saved.model);
-  fno.loadStateDict(readSafetensors(await wRes.arrayBuffer()));
-  return { fno, config: saved.model, tIn: saved.tIn };
-}
-
-/** The solver, the FNO's input window and its one-step prediction at one grid size. */
-class Simulation {
-  private constructor(
-    readonly ns: NavierStokes2d,
-    readonly window: Tensor,
-    readonly predict: Step,
-    readonly prediction: Tensor,
-    readonly diff: Tensor,
-    readonly n: number,
-    readonly stepsPerUnit: number,
-  ) {}
-
-  static async create(rt: Runtime, model: Model, n: number, dt: number, substeps: number) {
-    const ns = await NavierStokes2d.create(rt, { n, dt, substeps });
-    const window = rt.zeros([1, model.tIn, n, n], { label: 'demo.fno_window' });
-    const y = model.fno.forward(window);
-    const shifted = concat([slice(window, 1, 1, model.tIn), y], 1);
-    const predict = await rt.compile({
-      outputs: [y],
-      updates: [assignUpdate(window, shifted)],
-      label: 'demo.fno',
-    });
-    const diff = rt.zeros([n, n], { label: 'demo.error' });
-    return new Simulation(ns, window, predict, y, diff, n, Math.round(1 / dt));
-  }
-
-  destroy(): void {
-    this.ns.destroy();
-    this.predict.destroy();
-    this.window.destroy();
-    this.diff.destroy();
-  }
+  if (!(cfg.range > 0 && Number.isFinite(cfg.range)))
+    throw new WgnoError('mountNavierStokes', `range = ${cfg.range}; need a finite value > 0`);
+  return stepsPerUnit;
 }
 
 /**
- * Where a panel's pixels go. On a GPU: the canvas's WebGPU context (the field never leaves the
- * GPU). On a CPU adapter (SwiftShader), where presenting a WebGPU canvas loses the device in
- * headless Chromium, and where 'GPU memory' is host memory anyway: an offscreen texture copied
- * into a 2D canvas (one small readback per frame).
+ * Mounts the demo into `element` and starts it.
+ *
+ * @example
+ * const demo = await mountNavierStokes(document.getElementById('app')!, {
+ *   weightsUrl: 'models/ns2d-fno-32/weights.safetensors',
+ *   configUrl: 'models/ns2d-fno-32/config.json',
+ *   grid: 64,
+ * });
+ * // later: demo.destroy();
  */
-interface Presenter {
-  target(): GPUTextureView;
-  present(): Promise<void>;
-  destroy(): void;
-}
-
-function webgpuPresenter(
-  rt: Runtime,
-  canvas: HTMLCanvasElement,
-  format: GPUTextureFormat,
-): Presenter {
-  const ctx = canvas.getContext('webgpu');
-  if (!ctx) throw new WgnoError('mountNavierStokes', 'canvas.getContext("webgpu") returned null');
-  ctx.configure({ device: rt.device, format, alphaMode: 'opaque' });
-  return {
-    target: () => ctx.getCurrentTexture().createView(),
-    present: async () => {},
-    destroy: () => ctx.unconfigure(),
-  };
-}
-
-function copyPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
-  const [w, h] = [canvas.width, canvas.height];
-  const tex = rt.device.createTexture({
-    label: 'demo.panel',
-    size: [w, h],
-    format: 'rgba8unorm',
-    usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
-  });
-  const buf = rt.createBuffer({
-    label: 'demo.panel_readback',
-    size: w * h * 4,
-    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
-  });
-  const ctx = canvas.getContext('2d')!;
-  let pending: Promise<void> = Promise.resolve();
-  const copy = async () => {
-    const enc = rt.device.createCommandEncoder();
-    enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: w * 4 }, [w, h]);
-    rt.device.queue.submit([enc.finish()]);
-    await buf.mapAsync(GPUMapMode.READ);
-    const px = new Uint8ClampedArray(buf.getMappedRange().slice(0));
-    buf.unmap();
-    ctx.putImageData(new ImageData(px, w, h), 0, 0);
-  };
-  return {
-    target: () => tex.createView(),
-    // One copy at a time: a frame never maps the buffer while the previous map is pending.
-    present: () => (pending = pending.then(copy, copy)),
-    destroy() {
-      tex.destroy();
-      buf.destroy();
-    },
-  };
-}
-
-function canvasPanel(
-  parent: HTMLElement,
-  title: string,
-): { canvas: HTMLCanvasElement; box: HTMLElement } {
-  const box = document.createElement('figure');
-  box.className = 'wgno-ns-panel';
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 256;
-  const caption = document.createElement('figcaption');
-  caption.textContent = title;
-  box.append(canvas, caption);
-  parent.append(box);
-  return { canvas, box };
-}
-
 export async function mountNavierStokes(
   element: HTMLElement,
   options: NavierStokesDemoOptions,
 ): Promise<NavierStokesDemo> {
+  const cfg: Required<NavierStokesDemoOptions> = {
+    ...{ grid: 32, grids: [32, 64, 128, 256], dt: 1e-3, substeps: 50, seed: 0, range: 2 },
+    ...{ colormap: DIVERGING, controls: true, plot: true },
+    ...options,
+  };
+  const stepsPerUnit = checkOptions(cfg);
   const rt = await init();
-  const cfg = { grid: 32, dt: 1e-3, substeps: 50, seed: 0, range: 2, controls: true, ...options };
-  const model = await loadModel(rt, cfg);
-  const format = navigator.gpu.getPreferredCanvasFormat();
+  try {
+    return await start(rt, element, cfg, stepsPerUnit);
+  } catch (e) {
+    rt.destroy();
+    throw e;
+  }
+}
+
+async function start(
+  rt: Runtime,
+  element: HTMLElement,
+  cfg: Required<NavierStokesDemoOptions>,
+  stepsPerUnit: number,
+): Promise<NavierStokesDemo> {
+  const { fno, config } = await loadFNO(rt, cfg.weightsUrl, cfg.configUrl);
+  const tIn = config.tIn ?? config.model.inChannels ?? 1;
   const cpu = isCpuAdapter(rt.adapterInfo);
-  const view = await FieldView.create(rt, cpu ? 'rgba8unorm' : format);
+  const view = await FieldView.create(rt, presenterFormat(cpu), cfg.colormap);
+  const simAt = (n: number) =>
+    Simulation.create(rt, fno, tIn, { n, dt: cfg.dt, substeps: cfg.substeps });
+  let sim = await simAt(cfg.grid);
+
+  injectStyles(element.ownerDocument);
   const root = document.createElement('div');
   root.className = 'wgno-ns';
   element.append(root);
   const panels = [
-    canvasPanel(root, 'solver (pseudo-spectral)'),
-    canvasPanel(root, 'FNO'),
-    canvasPanel(root, 'FNO - solver'),
+    fieldPanel(root, 'solver (pseudo-spectral)', 'solver'),
+    fieldPanel(root, 'FNO', 'fno'),
+    fieldPanel(root, 'FNO - solver', 'error'),
   ];
-  const presenters = panels.map(({ canvas }) =>
-    cpu ? copyPresenter(rt, canvas) : webgpuPresenter(rt, canvas, format),
-  );
-  const bar = document.createElement('div');
-  bar.className = 'wgno-ns-colorbar';
-  const stops = DIVERGING.map((c) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')})`);
-  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
-  bar.title = `vorticity from -${cfg.range} to +${cfg.range}`;
-  root.append(bar);
-  const readout = document.createElement('dl');
-  readout.className = 'wgno-ns-readout';
-  root.append(readout);
+  const presenters = panels.map((p) => makePresenter(rt, p.canvas, cpu));
+  colorBar(root, cfg.range, cfg.colormap);
+  const readout = new Readout(root, [...READOUT, ERROR_KEY, 'adapter']);
+  const plot = cfg.plot ? new ErrorPlot(root) : null;
+  const adapter = `${rt.adapterInfo.vendor} ${rt.adapterInfo.architecture}`.trim();
+  readout.set('adapter', adapter || '(not reported)');
 
   const stats: DemoStats = {
     time: 0,
@@ -232,207 +159,163 @@ export async function mountNavierStokes(
     relL2: NaN,
     frames: 0,
   };
+  const history: { t: number; relL2: number }[] = [];
   const state = { running: true, showError: true, grid: cfg.grid, seed: cfg.seed };
-  let sim = await Simulation.create(rt, model, state.grid, cfg.dt, cfg.substeps);
-  const history: Float32Array[] = [];
+  let recorded = 0;
   let stepsInUnit = 0;
-  let unitStart = performance.now();
-  let fnoLive = false;
+  let solverMs = 0;
   let busy = false;
   let destroyed = false;
-  /** A new random initial field (the paper's GRF) for the current seed and grid. */
   const freshField = () => sampleGrf2d(new Rng(state.seed), sim.n, 1);
   let initial = freshField();
+  const fnoLive = () => recorded === tIn;
+
+  const showReadout = () => {
+    const fmt = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+    readout.set('time', stats.time.toFixed(0));
+    readout.set('solver ms per time unit', fmt(stats.solverMsPerUnit, 0));
+    readout.set('FNO ms per time unit', fmt(stats.fnoMsPerUnit, 1));
+    readout.set('speed-up', fmt(stats.solverMsPerUnit / stats.fnoMsPerUnit, 0));
+    const warm = `warming up (${recorded}/${tIn} time units of solver history)`;
+    readout.set(ERROR_KEY, fnoLive() ? fmt(stats.relL2, 4) : warm);
+    panels[1].caption(fnoLive() ? 'FNO' : `FNO (${warm})`);
+  };
 
   const restart = (w0: Float32Array) => {
     sim.ns.setVorticity(w0);
-    history.length = 0;
-    stepsInUnit = 0;
-    fnoLive = false;
+    recorded = stepsInUnit = 0;
+    solverMs = 0;
     stats.time = 0;
     stats.relL2 = NaN;
-    unitStart = performance.now();
+    history.length = 0;
+    plot?.clear();
     showReadout();
   };
 
-  const showReadout = () => {
-    const rows: [string, string][] = [
-      ['time', stats.time.toFixed(0)],
-      ['solver ms per time unit', stats.solverMsPerUnit.toFixed(0)],
-      ['FNO ms per time unit', stats.fnoMsPerUnit.toFixed(1)],
-      ['speed-up', (stats.solverMsPerUnit / stats.fnoMsPerUnit).toFixed(0)],
-      [
-        'FNO relative L2 error',
-        fnoLive ? stats.relL2.toFixed(4) : `warming up (${history.length}/${model.tIn})`,
-      ],
-      [
-        'adapter',
-        `${rt.adapterInfo.vendor} ${rt.adapterInfo.architecture}`.trim() || '(not reported)',
-      ],
-    ];
-    readout.replaceChildren(
-      ...rows.flatMap(([k, v]) => {
-        const dt = document.createElement('dt');
-        dt.textContent = k;
-        const dd = document.createElement('dd');
-        dd.textContent = v;
-        dd.dataset.key = k;
-        return [dt, dd];
-      }),
-    );
-  };
-  restart(initial);
-
-  /** End of a solver time unit: record, and step the FNO once it has tIn states. */
+  /** End of a solver time unit: feed the FNO's window, or let the FNO predict and score it. */
   const endOfUnit = async () => {
-    const w = await sim.ns.readVorticity();
-    stats.solverMsPerUnit = performance.now() - unitStart;
+    stats.solverMsPerUnit = solverMs;
+    solverMs = 0;
     stats.time += 1;
-    if (!fnoLive) {
-      history.push(w);
-      if (history.length === model.tIn) {
-        const x = new Float32Array(model.tIn * w.length);
-        history.forEach((h, i) => x.set(h, i * w.length));
-        sim.window.write(x);
-        fnoLive = true;
-      }
+    if (!fnoLive()) {
+      sim.record();
+      recorded++;
     } else {
       const t0 = performance.now();
-      sim.predict.run();
-      const y = await sim.prediction.read();
+      stats.relL2 = await sim.predict();
       stats.fnoMsPerUnit = performance.now() - t0;
-      let num = 0;
-      let den = 0;
-      const d = new Float32Array(w.length);
-      for (let i = 0; i < w.length; i++) {
-        d[i] = y[i] - w[i];
-        num += d[i] * d[i];
-        den += w[i] * w[i];
-      }
-      stats.relL2 = Math.sqrt(num / den);
-      sim.diff.write(d);
+      history.push({ t: stats.time, relL2: stats.relL2 });
+      plot?.push(stats.time, stats.relL2);
     }
     showReadout();
-    unitStart = performance.now();
   };
 
-  /** One animation step: advance the solver, close a time unit when due, draw. */
+  const draw = async () => {
+    const range = cfg.range;
+    view.render(sim.ns.vorticity(), presenters[0].target(), { range });
+    const shown = [presenters[0].present()];
+    if (fnoLive() && history.length > 0) {
+      view.render(sim.prediction, presenters[1].target(), { range });
+      shown.push(presenters[1].present());
+      if (state.showError) {
+        view.render(sim.diff, presenters[2].target(), { range: range / 4 });
+        shown.push(presenters[2].present());
+      }
+    }
+    panels[2].box.hidden = !state.showError;
+    await Promise.all(shown);
+  };
+
+  /** One frame: advance the solver (timed on its own), close a time unit when due, draw. */
   const tick = async () => {
     busy = true;
     try {
+      const t0 = performance.now();
       sim.ns.advance();
+      await rt.device.queue.onSubmittedWorkDone();
+      solverMs += performance.now() - t0;
       stepsInUnit += cfg.substeps;
-      if (stepsInUnit >= sim.stepsPerUnit) {
+      if (stepsInUnit === stepsPerUnit) {
         stepsInUnit = 0;
         await endOfUnit();
       }
       await draw();
       stats.frames++;
+    } catch (e) {
+      fail(e);
     } finally {
       busy = false;
     }
   };
+  const fail = (e: unknown) => {
+    state.running = false;
+    stats.error = e instanceof Error ? e.message : String(e);
+    readout.error(`The demo stopped: ${stats.error}`);
+  };
   const loop = () => {
     if (destroyed) return;
-    if (state.running && !busy) void tick();
+    if (state.running && !busy && !stats.error) void tick();
     requestAnimationFrame(loop);
   };
-  const idle = async () => {
-    while (busy) await new Promise((r) => setTimeout(r, 5));
-  };
 
-  const draw = async () => {
-    view.render(sim.ns.vorticity(), presenters[0].target(), { range: cfg.range });
-    const shown = [presenters[0].present()];
-    if (fnoLive && stats.time > model.tIn) {
-      view.render(sim.prediction, presenters[1].target(), { range: cfg.range });
-      shown.push(presenters[1].present());
-      if (state.showError) {
-        view.render(sim.diff, presenters[2].target(), { range: cfg.range / 4 });
-        shown.push(presenters[2].present());
-      }
-    }
-    await Promise.all(shown);
-    panels[2].box.hidden = !state.showError;
-    const warm = fnoLive ? '' : ` (warming up: ${history.length}/${model.tIn} time units)`;
-    panels[1].box.querySelector('figcaption')!.textContent = `FNO${warm}`;
-  };
-
-  /** Runs `f` with the animation stopped and no tick in flight. */
+  /** Runs `f` with the animation stopped and no frame in flight. */
   const paused = async (f: () => Promise<void> | void) => {
     const was = state.running;
     state.running = false;
-    await idle();
-    await f();
-    state.running = was;
-  };
-  // Painting: a Gaussian blob of vorticity (sign from the mouse button) added to the solver state.
-  panels[0].canvas.addEventListener('contextmenu', (ev) => ev.preventDefault());
-  panels[0].canvas.addEventListener('pointerdown', (ev) => {
-    void paused(async () => {
-      const rect = panels[0].canvas.getBoundingClientRect();
-      const n = sim.n;
-      const ci = ((ev.clientY - rect.top) / rect.height) * n;
-      const cj = ((ev.clientX - rect.left) / rect.width) * n;
-      const w = await sim.ns.readVorticity();
-      const sign = ev.button === 2 || ev.shiftKey ? -1 : 1;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) {
-          const di = Math.min(Math.abs(i - ci), n - Math.abs(i - ci));
-          const dj = Math.min(Math.abs(j - cj), n - Math.abs(j - cj));
-          w[i * n + j] += sign * 3 * Math.exp(-(di * di + dj * dj) / (2 * (n / 24) ** 2));
-        }
-      restart(w);
+    while (busy) await new Promise((r) => setTimeout(r, 5));
+    try {
+      await f();
       await draw();
-    });
+    } catch (e) {
+      fail(e);
+    }
+    state.running = was && !stats.error;
+  };
+
+  // Painting: a Gaussian blob of vorticity (negative with shift or the right button).
+  const canvas = panels[0].canvas;
+  canvas.addEventListener('contextmenu', (ev) => ev.preventDefault());
+  canvas.addEventListener('pointerdown', (ev) => {
+    const rect = canvas.getBoundingClientRect();
+    const at = [(ev.clientY - rect.top) / rect.height, (ev.clientX - rect.left) / rect.width];
+    const sign = ev.button === 2 || ev.shiftKey ? -1 : 1;
+    void paused(async () => restart(paint(await sim.ns.readVorticity(), sim.n, at, sign)));
   });
 
-  const setGrid = (n: number) =>
-    paused(async () => {
-      sim.destroy();
-      sim = await Simulation.create(rt, model, n, cfg.dt, cfg.substeps);
-      state.grid = n;
-      initial = freshField();
-      restart(initial);
-    });
-  let gui: GUI | null = null;
-  if (cfg.controls) {
-    gui = new GUI({ container: root, title: 'wgno Navier-Stokes' });
-    gui.add(state, 'running').name('run').listen();
-    gui.add({ step: () => void (busy || state.running || tick()) }, 'step');
-    const reseed = () => {
-      state.seed++;
-      initial = freshField();
-      restart(initial);
-    };
-    gui.add({ reseed: () => void paused(reseed) }, 'reseed');
-    gui.add({ reset: () => void paused(() => restart(initial)) }, 'reset');
-    gui
-      .add(state, 'grid', [32, 64, 128])
-      .name('grid (zero-shot)')
-      .listen()
-      .onChange((n: number) => setGrid(n));
-    gui.add(state, 'showError').name('error panel');
-  }
-
-  showReadout();
-  requestAnimationFrame(loop);
-  return {
+  const handle = {
     runtime: rt,
     stats,
+    errorHistory: history,
     get running() {
       return state.running;
     },
     set running(v: boolean) {
-      state.running = v;
+      state.running = v && !stats.error;
     },
     get grid() {
       return sim.n;
     },
-    setGrid,
+    setGrid: async (n: number) => {
+      const next = await simAt(n); // a bad grid throws here, with the demo untouched
+      await paused(() => {
+        sim.destroy();
+        sim = next;
+        state.grid = n;
+        initial = freshField();
+        restart(initial);
+      });
+    },
+    reseed: () =>
+      paused(() => {
+        state.seed++;
+        initial = freshField();
+        restart(initial);
+      }),
+    reset: () => paused(() => restart(initial)),
     destroy() {
       destroyed = true;
       gui?.destroy();
+      plot?.destroy();
       sim.destroy();
       view.destroy();
       presenters.forEach((p) => p.destroy());
@@ -440,4 +323,43 @@ export async function mountNavierStokes(
       rt.destroy();
     },
   };
+  const gui = cfg.controls ? controls(root, state, cfg.grids, handle, () => busy || tick()) : null;
+  restart(initial);
+  await draw();
+  requestAnimationFrame(loop);
+  return handle;
+}
+
+/** w plus a periodic Gaussian blob of amplitude 3 * sign centred at `at` (fractions of the side). */
+function paint(w: Float32Array, n: number, at: readonly number[], sign: number): Float32Array {
+  const [ci, cj] = at.map((f) => f * n);
+  const width2 = 2 * (n / 24) ** 2;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const di = Math.min(Math.abs(i - ci), n - Math.abs(i - ci));
+      const dj = Math.min(Math.abs(j - cj), n - Math.abs(j - cj));
+      w[i * n + j] += sign * 3 * Math.exp(-(di * di + dj * dj) / width2);
+    }
+  return w;
+}
+
+function controls(
+  root: HTMLElement,
+  state: { running: boolean; showError: boolean; grid: number },
+  grids: readonly number[],
+  demo: Pick<NavierStokesDemo, 'setGrid' | 'reseed' | 'reset'>,
+  step: () => unknown,
+): GUI {
+  const gui = new GUI({ container: root, title: 'wgno Navier-Stokes' });
+  gui.add(state, 'running').name('run').listen();
+  gui.add({ step: () => void (state.running || step()) }, 'step');
+  gui.add({ reseed: () => void demo.reseed() }, 'reseed');
+  gui.add({ reset: () => void demo.reset() }, 'reset');
+  gui
+    .add(state, 'grid', [...grids])
+    .name('grid (zero-shot)')
+    .listen()
+    .onChange((n: number) => void demo.setGrid(n));
+  gui.add(state, 'showError').name('error panel');
+  return gui;
 }

@@ -8,7 +8,7 @@ import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
 import source from '../../kernels/field_render.wgsl?raw';
 
-type Rgb = readonly [number, number, number];
+export type Rgb = readonly [number, number, number];
 
 /** ColorBrewer RdBu (9 classes), reversed: blue for negative, near-white at 0, red for positive. */
 export const DIVERGING: readonly Rgb[] = [

@@ -41,6 +41,14 @@ test('solver and FNO animate, readouts are finite, painting and the grid switch 
   const s = await stats(page);
   for (const v of [s.solverMsPerUnit, s.fnoMsPerUnit, s.relL2])
     expect(Number.isFinite(v)).toBe(true);
+  // The live error plot has a point per FNO step, equal to the readout's latest value.
+  const history = await page.evaluate(() => [
+    ...(window as unknown as { wgnoDemo: { errorHistory: { t: number; relL2: number }[] } })
+      .wgnoDemo.errorHistory,
+  ]);
+  expect(history.length).toBeGreaterThanOrEqual(2);
+  for (const p of history) expect(p.relL2).toBeGreaterThan(0);
+  await expect(page.locator('.wgno-ns-plot canvas')).toHaveCount(1);
   const f = await panel(page, 1);
   await expect.poll(async () => (await panel(page, 1)).equals(f), { timeout: 60_000 }).toBe(false);
   await page.screenshot({ path: testInfo.outputPath('running.png'), fullPage: true });

@@ -1,0 +1,87 @@
+/**
+ * The demo's GPU work at one grid size: the Navier-Stokes solver, the FNO's input window of the
+ * last tIn time units, its one-step prediction, and the error against the solver. History, rollout
+ * and error all stay on the GPU; only two numbers (the error's squared norms) come back per unit.
+ */
+import type { Runtime } from '../gpu/runtime';
+import type { Step } from '../graph/executor';
+import type { Tensor } from '../graph/tensor';
+import type { FNO } from '../models/fno';
+import { sub } from '../ops/binary';
+import { concat } from '../ops/concat';
+import { reshape } from '../ops/layout';
+import { slice } from '../ops/pad';
+import { sum } from '../ops/reduce';
+import { square } from '../ops/unary';
+import { NavierStokes2d } from '../pde/navier_stokes';
+import { assignUpdate } from '../train/optim';
+
+/** window [1, tIn, n, n] with its oldest record dropped and `next` [n, n] appended. */
+function shifted(window: Tensor, next: Tensor, tIn: number, n: number): Tensor {
+  return concat([slice(window, 1, 1, tIn), reshape(next, [1, 1, n, n])], 1);
+}
+
+export class Simulation {
+  private constructor(
+    readonly ns: NavierStokes2d,
+    /** The FNO's input: the last tIn states, oldest first (solver states, then its own outputs). */
+    private readonly window: Tensor,
+    /** Appends the solver's current state to the window (the warm-up). */
+    private readonly recordStep: Step,
+    /** One FNO step: predicts, shifts the prediction into the window, and scores it. */
+    private readonly predictStep: Step,
+    /** The FNO's latest prediction [1, 1, n, n] and its difference from the solver [n, n]. */
+    readonly prediction: Tensor,
+    readonly diff: Tensor,
+    /** [sum (fno - solver)^2, sum solver^2]. */
+    private readonly norms: Tensor,
+    readonly n: number,
+  ) {}
+
+  static async create(
+    rt: Runtime,
+    fno: FNO,
+    tIn: number,
+    opts: { n: number; dt: number; substeps: number },
+  ): Promise<Simulation> {
+    const { n } = opts;
+    const ns = await NavierStokes2d.create(rt, opts);
+    const window = rt.zeros([1, tIn, n, n], { label: 'demo.fno_window' });
+    const diff = rt.zeros([n, n], { label: 'demo.fno_error' });
+    const w = reshape(ns.vorticity(), [n, n]);
+    const record = await rt.compile({
+      outputs: [],
+      updates: [assignUpdate(window, shifted(window, w, tIn, n))],
+      label: 'demo.record',
+    });
+    const y = fno.forward(window);
+    const d = sub(reshape(y, [n, n]), w);
+    const norms = concat([reshape(sum(square(d)), [1]), reshape(sum(square(w)), [1])], 0);
+    const predictStep = await rt.compile({
+      outputs: [y, norms],
+      updates: [assignUpdate(window, shifted(window, y, tIn, n)), assignUpdate(diff, d)],
+      label: 'demo.fno',
+    });
+    return new Simulation(ns, window, record, predictStep, y, diff, norms, n);
+  }
+
+  /** Puts the solver's current state at the end of the FNO's window. */
+  record(): void {
+    this.recordStep.run();
+  }
+
+  /** One FNO step against the solver's current state; resolves to the relative L2 error. */
+  async predict(): Promise<number> {
+    this.predictStep.run();
+    const [num, den] = await this.norms.read();
+    return Math.sqrt(num / den);
+  }
+
+  destroy(): void {
+    this.ns.destroy();
+    this.recordStep.destroy();
+    this.predictStep.destroy();
+    this.window.destroy();
+    this.diff.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Where a demo panel's pixels go. On a GPU: the canvas's WebGPU context, so a field never leaves
+ * GPU memory. On a CPU adapter (SwiftShader and the like), where presenting a WebGPU canvas loses
+ * the device in headless Chromium and "GPU memory" is host memory anyway: an offscreen texture
+ * copied into a 2-D canvas (one small readback per frame).
+ */
+import { WgnoError } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+
+export interface Presenter {
+  /** The view to render this frame into. */
+  target(): GPUTextureView;
+  /** Shows what was rendered (resolves when it is on screen). */
+  present(): Promise<void>;
+  destroy(): void;
+}
+
+/** The render target format presenters for this adapter want. */
+export function presenterFormat(cpu: boolean): GPUTextureFormat {
+  return cpu ? 'rgba8unorm' : navigator.gpu.getPreferredCanvasFormat();
+}
+
+export function makePresenter(rt: Runtime, canvas: HTMLCanvasElement, cpu: boolean): Presenter {
+  return cpu ? copyPresenter(rt, canvas) : webgpuPresenter(rt, canvas);
+}
+
+function webgpuPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
+  const ctx = canvas.getContext('webgpu');
+  if (!ctx) throw new WgnoError('mountNavierStokes', 'canvas.getContext("webgpu") returned null');
+  ctx.configure({ device: rt.device, format: presenterFormat(false), alphaMode: 'opaque' });
+  return {
+    target: () => ctx.getCurrentTexture().createView(),
+    present: async () => {},
+    destroy: () => ctx.unconfigure(),
+  };
+}
+
+function copyPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
+  const [w, h] = [canvas.width, canvas.height];
+  const tex = rt.device.createTexture({
+    label: 'demo.panel',
+    size: [w, h],
+    format: presenterFormat(true),
+    usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+  });
+  const buf = rt.createBuffer({
+    label: 'demo.panel_readback',
+    size: w * h * 4,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new WgnoError('mountNavierStokes', 'canvas.getContext("2d") returned null');
+  let pending: Promise<void> = Promise.resolve();
+  const copy = async () => {
+    const enc = rt.device.createCommandEncoder({ label: 'demo.panel_copy' });
+    enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: w * 4 }, [w, h]);
+    rt.device.queue.submit([enc.finish()]);
+    await buf.mapAsync(GPUMapMode.READ);
+    const px = new Uint8ClampedArray(buf.getMappedRange().slice(0));
+    buf.unmap();
+    ctx.putImageData(new ImageData(px, w, h), 0, 0);
+  };
+  return {
+    target: () => tex.createView(),
+    // One copy at a time: a frame never maps the buffer while the previous map is pending.
+    present: () => (pending = pending.then(copy, copy)),
+    destroy() {
+      tex.destroy();
+      buf.destroy();
+    },
+  };
+}
