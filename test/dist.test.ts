@@ -105,6 +105,11 @@ it('the wgno command from dist/: info, ns-generate (atomic output), train, resum
     const log = readFileSync(`${dir}/run/log.csv`, 'utf8').trim().split('\n');
     expect(log.map((l) => l.split(',')[0])).toEqual(['epoch', '1', '2', '3']);
     const lastTest = Number(log[3].split(',')[2]);
+    // train keeps report.html current; `wgno report` writes it anywhere.
+    expect(readFileSync(`${dir}/run/report.html`, 'utf8')).toContain('3 epochs in');
+    const rep = wgno('report', `${dir}/run/log.csv`, '--out', `${dir}/curves.html`);
+    expect(rep.status, rep.stderr).toBe(0);
+    expect(readFileSync(`${dir}/curves.html`, 'utf8')).toContain('relative L2 error');
     const ev = wgno(
       'eval',
       '--weights',

@@ -9,6 +9,7 @@ import { convert } from './convert';
 import { evaluate, type EvalArgs } from './eval';
 import { info } from './info';
 import { nsGenerate, type NsGenerateArgs } from './ns_generate';
+import { report } from './report';
 import { train } from './train';
 
 const number = (what: string, check: (x: number) => boolean, rule: string) => (v: string) => {
@@ -86,6 +87,13 @@ function program(): Command {
     .option('--n <count>', 'use the last n trajectories', positiveInt('--n'))
     .option('--batch <b>', 'trajectories per forward pass', positiveInt('--batch'), 20)
     .action(async (o: EvalArgs) => console.log(await evaluate(o)));
+  p.command('report')
+    .description('loss curves of a training run as a self-contained HTML page (uPlot)')
+    .argument('<run>', "wgno train's output folder, or its log.csv")
+    .option('--out <file>', 'output HTML (default: report.html beside log.csv)')
+    .action(async (run: string, o: { out?: string }) =>
+      console.log(`wrote ${await report(run, o.out)}`),
+    );
   p.command('info')
     .description('list the tensors and metadata of a safetensors file')
     .argument('<file>')

@@ -3,7 +3,8 @@
  * autoregressive setup (tIn steps in, one step out, relative L2 summed over tOut rollout steps),
  * Adam with L2 weight decay and a step schedule. Writes into `out`: config.json at the start, and
  * after every epoch (atomically) checkpoint.safetensors (`--resume` continues from it),
- * weights.safetensors (what `wgno eval` and the demo read) and a line of log.csv.
+ * weights.safetensors (what `wgno eval` and the demo read), a line of log.csv and report.html
+ * (the loss curves so far).
  */
 import { mkdir, readFile, writeFile, appendFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { readCheckpointFile, writeCheckpointFile } from '../train/checkpoint';
 import { Adam, StepLR } from '../train/optim';
 import { Trainer } from '../train/trainer';
 import { progressBar } from './progress';
+import { report } from './report';
 
 export interface TrainConfig {
   /** Data set file (wgno ns-generate): u [n, s, s, T]. */
@@ -130,6 +132,7 @@ export async function train(
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       const trainLoss = losses.at(-1)! / (cfg.batchSize * cfg.tOut);
       await appendFile(logPath, `${trainer.epoch},${trainLoss},${test.relL2},${lr},${secs}\n`);
+      await report(cfg.out);
       bar.update(trainer.epoch, cfg.epochs);
     }
     bar.stop();
@@ -138,7 +141,9 @@ export async function train(
         'train',
         `aborted after epoch ${trainer.epoch} (its weights and checkpoint are in ${cfg.out}); continue with --resume`,
       );
-    process.stderr.write(`wrote ${cfg.out}/weights.safetensors, config.json, log.csv\n`);
+    process.stderr.write(
+      `wrote ${cfg.out}/weights.safetensors, config.json, log.csv, report.html\n`,
+    );
   } finally {
     bar.stop();
     rt.destroy();
