@@ -74,6 +74,17 @@ export {
 } from './pde/dataset';
 export { sampleGrf2d, grfFromNormals, type GrfOptions } from './pde/grf';
 export { burgersColeHopf, sampleGrf1d, type BurgersOptions } from './pde/burgers';
+export { DarcySolver, type DarcySolverOptions, type DarcySolution } from './pde/darcy';
+export { solveDarcyReference, type FaceMean } from './pde/darcy_reference';
+export {
+  generateDarcy,
+  writeDarcyDataset,
+  thresholdCoefficient,
+  type DarcyDataset,
+  type DarcyDatasetOptions,
+} from './pde/darcy_dataset';
+export { sampleGrfNeumann, type NeumannGrfOptions } from './pde/grf_neumann';
+export { samplePointCloud, type PointCloud, type PointCloudOptions } from './pde/point_cloud';
 export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
 export { fieldImage } from './viz/field_image';
