@@ -6,6 +6,7 @@
  */
 import { Adam, Rng, add, gelu, init, matmul, mean, square, sub } from '../src/index';
 import type { Runtime, Step, Tensor } from '../src/index';
+import { runPage, setState } from './page';
 
 const STEPS = 200;
 const LOG_EVERY = 20;
@@ -24,13 +25,6 @@ function addRow(tableId: string, cells: readonly string[]): void {
   const tr = document.createElement('tr');
   for (const c of cells) tr.appendChild(document.createElement('td')).textContent = c;
   $(tableId).querySelector('tbody')!.appendChild(tr);
-}
-
-function showNoWebGpu(detail: string): void {
-  setText('status', 'WebGPU is not available.');
-  setText('no-webgpu-detail', detail);
-  show('no-webgpu');
-  document.body.dataset.state = 'no-webgpu';
 }
 
 function showDevice(rt: Runtime): void {
@@ -111,31 +105,14 @@ async function train(rt: Runtime): Promise<void> {
   show('fit');
 }
 
-async function main(): Promise<void> {
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    showNoWebGpu('navigator.gpu is missing in this browser.');
-    return;
-  }
-  let rt: Runtime;
-  try {
-    rt = await init();
-  } catch (e) {
-    showNoWebGpu(e instanceof Error ? e.message : String(e));
-    return;
-  }
+void runPage(async () => {
+  const rt = await init();
   try {
     showDevice(rt);
     setText('status', 'Compiling the training step…');
     await train(rt);
-    setText('status', `Done: ${STEPS} Adam steps on the GPU.`);
-    document.body.dataset.state = 'done';
+    setState('done', `Done: ${STEPS} Adam steps on the GPU.`);
   } finally {
     rt.destroy();
   }
-}
-
-main().catch((e: unknown) => {
-  setText('status', `Error: ${e instanceof Error ? e.message : String(e)}`);
-  document.body.dataset.state = 'error';
-  console.error(e);
 });
