@@ -3,24 +3,19 @@
  * grid, no controls, no plot), the solver panel animates, and removing the element frees it.
  */
 import { expect, test } from '@playwright/test';
+import { collectErrors, expectAnimates, expectState } from './pages';
 
 test('the custom element runs the demo and cleans up when removed', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(page);
   await page.goto('/demos/element/index.html');
-  await expect(page.locator('body')).toHaveAttribute('data-state', /running|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+  await expectState(page, 'running');
   const el = page.locator('wgno-navier-stokes');
   expect(await el.evaluate((e) => (e as unknown as { demo: { grid: number } }).demo.grid)).toBe(64);
   await expect(el.locator('.lil-gui')).toHaveCount(0);
   await expect(el.locator('.wgno-ns-plot')).toHaveCount(0);
 
-  const canvas = el.locator('.wgno-ns-panel canvas').first();
-  const a = await canvas.screenshot();
-  await expect
-    .poll(async () => (await canvas.screenshot()).equals(a), { timeout: 120_000 })
-    .toBe(false);
+  await expectAnimates(el.locator('.wgno-ns-panel canvas').first(), 120_000);
   await page.screenshot({ path: testInfo.outputPath('element.png'), fullPage: true });
 
   // Changing the grid attribute switches the grid.

@@ -4,6 +4,7 @@
  * the wrong number of input steps gets an error that says what the model takes.
  */
 import { expect, test } from '@playwright/test';
+import { collectErrors, expectState } from './pages';
 import { writeNpy } from '../../src/io/npy';
 
 const PAGE = '/demos/fno-example/index.html';
@@ -19,11 +20,9 @@ function npy(shape: number[]): { name: string; mimeType: string; buffer: Buffer 
 }
 
 test('runs the shipped FNO on the sample and on user files', async ({ page }, testInfo) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(page);
   await page.goto(PAGE);
-  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'done');
+  await expectState(page, 'done');
   const status = (await page.locator('#status').textContent()) ?? '';
   const err = Number(/error against the solver ([0-9]+\.[0-9]+)/.exec(status)?.[1]);
   expect(err).toBeGreaterThan(0);

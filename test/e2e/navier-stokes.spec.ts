@@ -5,6 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { withoutWebGpu } from './no_webgpu';
+import { collectErrors, expectAnimates, expectState } from './pages';
 
 const DEMO = '/demos/navier-stokes/index.html';
 
@@ -20,37 +21,38 @@ const stats = (page: Page) =>
     ...(window as unknown as { wgnoDemo: { stats: Stats } }).wgnoDemo.stats,
   }));
 
-/** PNG bytes of one panel's canvas (0 solver, 1 FNO, 2 error). */
-const panel = (page: Page, i: number) => page.locator('.wgno-ns-panel canvas').nth(i).screenshot();
+/** One panel's canvas (0 solver, 1 FNO, 2 error). */
+const panel = (page: Page, i: number) => page.locator('.wgno-ns-panel canvas').nth(i);
 
 test('solver and FNO animate, readouts are finite, painting and the grid switch work', async ({
   page,
 }, testInfo) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(page);
   await page.goto(DEMO);
-  await expect(page.locator('body')).toHaveAttribute('data-state', /running|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+  await expectState(page, 'running');
 
-  const a = await panel(page, 0);
-  await expect.poll(async () => (await panel(page, 0)).equals(a), { timeout: 60_000 }).toBe(false);
+  await expectAnimates(panel(page, 0));
 
   // The FNO starts after 10 solver time units, then predicts one per unit.
   await expect.poll(async () => (await stats(page)).time, { timeout: 240_000 }).toBeGreaterThan(12);
   const s = await stats(page);
   for (const v of [s.solverMsPerUnit, s.fnoMsPerUnit, s.relL2])
     expect(Number.isFinite(v)).toBe(true);
-  // The live error plot has a point per FNO step, equal to the readout's latest value.
-  const history = await page.evaluate(() => [
-    ...(window as unknown as { wgnoDemo: { errorHistory: { t: number; relL2: number }[] } })
-      .wgnoDemo.errorHistory,
-  ]);
+  // The live error plot has a point per FNO step; the last is the readout's value.
+  const { history, relL2 } = await page.evaluate(() => {
+    const demo = (
+      window as unknown as {
+        wgnoDemo: { errorHistory: { relL2: number }[]; stats: { relL2: number } };
+      }
+    ).wgnoDemo;
+    return { history: demo.errorHistory.map((p) => p.relL2), relL2: demo.stats.relL2 };
+  });
   expect(history.length).toBeGreaterThanOrEqual(2);
-  for (const p of history) expect(p.relL2).toBeGreaterThan(0);
+  for (const e of history) expect(e).toBeGreaterThan(0);
+  expect(history.at(-1)).toBe(relL2);
   await expect(page.locator('.wgno-ns-plot canvas')).toHaveCount(1);
-  const f = await panel(page, 1);
-  await expect.poll(async () => (await panel(page, 1)).equals(f), { timeout: 60_000 }).toBe(false);
+  await expectAnimates(panel(page, 1));
   await page.screenshot({ path: testInfo.outputPath('running.png'), fullPage: true });
 
   // Pause, paint in the middle of the solver panel: the field there changes, time restarts.
@@ -78,8 +80,7 @@ test('solver and FNO animate, readouts are finite, painting and the grid switch 
   await page.evaluate(
     () => ((window as unknown as { wgnoDemo: { running: boolean } }).wgnoDemo.running = true),
   );
-  const g = await panel(page, 0);
-  await expect.poll(async () => (await panel(page, 0)).equals(g), { timeout: 60_000 }).toBe(false);
+  await expectAnimates(panel(page, 0));
   await page.screenshot({ path: testInfo.outputPath('grid64.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

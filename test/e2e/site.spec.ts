@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { expectAnimates, expectState } from './pages';
 
 const SUB = '/some/sub/path/wgno/';
 const TYPES: Record<string, string> = {
@@ -61,18 +62,12 @@ test('the built site runs under a sub-path', async ({ page }, testInfo) => {
 
   await page.goto(base); // the site's index forwards to the Navier-Stokes demo
   await expect(page).toHaveURL(/demos\/navier-stokes\/index\.html$/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', /running|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
-  const canvas = page.locator('.wgno-ns-panel canvas').first();
-  const a = await canvas.screenshot();
-  await expect
-    .poll(async () => (await canvas.screenshot()).equals(a), { timeout: 60_000 })
-    .toBe(false);
+  await expectState(page, 'running');
+  await expectAnimates(page.locator('.wgno-ns-panel canvas').first());
   await page.screenshot({ path: testInfo.outputPath('site-navier-stokes.png'), fullPage: true });
 
   await page.goto(`${base}demos/fno-example/index.html`);
-  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'done');
+  await expectState(page, 'done');
   await page.screenshot({ path: testInfo.outputPath('site-fno-example.png'), fullPage: true });
   expect(failed).toEqual([]);
 });

@@ -3,6 +3,7 @@
  * GPU; the held-out error falls epoch after epoch and the loss curve and sample plot draw.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, expectState } from './pages';
 
 interface TrainState {
   epoch: number;
@@ -17,11 +18,9 @@ const state = (page: Page) =>
 
 test('an FNO trains live: the test error falls', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(page);
   await page.goto('/demos/train/index.html');
-  await expect(page.locator('body')).toHaveAttribute('data-state', /running|error|no-webgpu/);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+  await expectState(page, 'running');
   await expect
     .poll(async () => (await state(page))?.epoch ?? 0, { timeout: 240_000 })
     .toBeGreaterThanOrEqual(6);
