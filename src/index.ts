@@ -11,7 +11,8 @@ export {
 export { Tensor } from './graph/tensor';
 export { Step } from './graph/executor';
 export type { Plan, Update } from './graph/planner';
-export type { DType, Shape, TensorSpec } from './graph/shape';
+export type { DType, FloatDType, Shape, TensorSpec } from './graph/shape';
+export { indexTensor, indexTensorFromBuffer } from './graph/index_tensor';
 export { WgnoError, DeviceLostError } from './errors';
 export { backward } from './graph/autodiff';
 export { fill } from './ops/fill';
@@ -47,6 +48,24 @@ export { SpectralConv } from './nn/spectral_conv';
 export { TuckerSpectralConv, tuckerRank } from './nn/tucker_spectral_conv';
 export { cmatmul, modeProduct } from './ops/complex_matmul';
 export { GridEmbedding, gridCoordinates } from './nn/embedding';
+export {
+  buildCsr,
+  neighborhoods,
+  Neighborhoods,
+  uploadSegments,
+  type Segments,
+  type HostSegments,
+  type HostNeighborhoods,
+} from './ops/csr';
+export { gatherRows } from './ops/gather_rows';
+export { segmentSum, segmentMean } from './ops/segment_sum';
+export {
+  IntegralTransform,
+  LinearChannelMLP,
+  type IntegralTransformConfig,
+  type IntegralTransformInputs,
+  type TransformType,
+} from './nn/integral_transform';
 export { FNO, type FNOConfig } from './models/fno';
 export { TFNO, type TFNOConfig } from './models/tfno';
 export {

@@ -108,7 +108,7 @@ export class Runtime {
     if (dtype !== 'f32' && dtype !== 'complex64')
       throw new WgnoError(
         'tensor',
-        `dtype '${String(dtype)}' is not supported; use 'f32' or 'complex64'`,
+        `dtype '${String(dtype)}' is not supported; use 'f32' or 'complex64' (index tensors: indexTensor())`,
       );
     const values = toF32('tensor', data, { shape, dtype });
     const buffer = this.createBuffer({

@@ -1,4 +1,4 @@
-import { WgnoError } from '../errors';
+import { WgnoError, fmtShape } from '../errors';
 import { opDef, type OpAttrs, type OpName } from '../ops/registry';
 import { Tensor } from './tensor';
 import type { Runtime } from '../gpu/runtime';
@@ -27,7 +27,26 @@ export function apply<K extends OpName>(
     t.assertAlive(name);
   });
   rt.assertUsable(name);
+  checkIndexInputs(name, inputs, def.indexInputs ?? []);
   const spec = def.infer(inputs, attrs);
-  const requiresGrad = inputs.some((t) => t.requiresGrad);
+  // Index tensors are never differentiated, whatever they were computed from.
+  const requiresGrad = spec.dtype !== 'i32' && inputs.some((t) => t.requiresGrad);
   return new Tensor(rt, spec, name, inputs, attrs, requiresGrad, null);
+}
+
+/** i32 exactly where the op declares index inputs, and nowhere else. */
+function checkIndexInputs(name: string, inputs: readonly Tensor[], index: readonly number[]): void {
+  inputs.forEach((t, i) => {
+    const show = `${t.dtype} ${fmtShape(t.shape)}`;
+    if (index.includes(i) && t.dtype !== 'i32')
+      throw new WgnoError(
+        name,
+        `input ${i} is ${show} but must be an i32 index tensor (make one with indexTensor())`,
+      );
+    if (!index.includes(i) && t.dtype === 'i32')
+      throw new WgnoError(
+        name,
+        `input ${i} is an i32 index tensor ${fmtShape(t.shape)}; ${name} takes f32${index.length ? ' values there' : ' or complex64 values'} (index tensors feed only the index inputs of gather_rows and segment_sum)`,
+      );
+  });
 }

@@ -1,6 +1,12 @@
 import { WgnoError, fmtShape } from '../errors';
 
-export type DType = 'f32' | 'complex64';
+/**
+ * Element types. 'i32' holds index tensors (CSR neighbourhoods): they feed only the inputs an op
+ * declares in `OpDef.indexInputs`, are never differentiated, and are made with `indexTensor()`.
+ */
+export type DType = FloatDType | 'i32';
+/** The value dtypes: what parameters, activations and gradients hold. */
+export type FloatDType = 'f32' | 'complex64';
 export type Shape = readonly number[];
 
 /** Shape and dtype of a tensor, the unit every shape rule works on. */
@@ -18,7 +24,14 @@ export function numel(shape: Shape): number {
   return n;
 }
 
-/** Bytes per element: complex64 is an interleaved (re, im) f32 pair. */
+/** A tensor's dtype where only value dtypes make sense (state dicts, checkpoints). */
+export function floatDtype(op: string, spec: TensorSpec): FloatDType {
+  if (spec.dtype === 'i32')
+    throw new WgnoError(op, `an i32 index tensor ${fmtShape(spec.shape)} has no float value here`);
+  return spec.dtype;
+}
+
+/** Bytes per element: complex64 is an interleaved (re, im) f32 pair; i32 is 4 bytes. */
 export function elemBytes(dtype: DType): number {
   return dtype === 'complex64' ? 8 : 4;
 }

@@ -37,6 +37,8 @@ export class Tensor implements TensorSpec {
     public requiresGrad: boolean,
     /** Leaf storage; null for computed tensors. */
     readonly buffer: GPUBuffer | null,
+    /** Whether destroy() releases the leaf's buffer (not a caller's: indexTensorFromBuffer). */
+    private readonly ownsBuffer = true,
   ) {
     this.shape = Object.freeze([...spec.shape]);
     this.dtype = spec.dtype;
@@ -58,7 +60,22 @@ export class Tensor implements TensorSpec {
 
   /** Copy the value to the CPU. Computes it first if no step has. Complex: interleaved pairs. */
   async read(): Promise<Float32Array> {
-    this.assertAlive('read');
+    if (this.dtype === 'i32')
+      throw new WgnoError('read', `${this} holds indices; read it with readIndices()`);
+    return this.readRaw('read');
+  }
+
+  /** Copy an i32 index tensor to the CPU. */
+  async readIndices(): Promise<Int32Array> {
+    if (this.dtype !== 'i32')
+      throw new WgnoError('readIndices', `${this} is not an index tensor; read it with read()`);
+    const f = await this.readRaw('readIndices');
+    return new Int32Array(f.buffer, f.byteOffset, f.length);
+  }
+
+  /** The bytes of the value (as f32 words), computing it first if no step has. */
+  private async readRaw(what: string): Promise<Float32Array> {
+    this.assertAlive(what);
     if (this.buffer) return this.rt.readBuffer(this.buffer, this.bytes);
     if (!this.location || !this.location.ready()) await this.rt.evaluate([this]);
     return this.rt.readBuffer(this.location!.buffer, this.bytes);
@@ -97,13 +114,19 @@ export class Tensor implements TensorSpec {
         `tensor ${fmtShape(this.shape)} is computed by '${this.op}'; only leaves (rt.tensor) can be written`,
       );
     }
-    this.rt.writeBuffer(this.buffer, toF32('write', data, this));
+    if (this.dtype === 'i32') {
+      const v = toI32('write', data, this.shape);
+      this.rt.assertUsable('write');
+      this.rt.device.queue.writeBuffer(this.buffer, 0, v.buffer, v.byteOffset, v.byteLength);
+    } else {
+      this.rt.writeBuffer(this.buffer, toF32('write', data, this));
+    }
   }
 
-  /** Release the GPU memory of a leaf; any later use is an error. */
+  /** Release the GPU memory of a leaf (unless the caller owns it); any later use is an error. */
   destroy(): void {
     this.destroyed = true;
-    this.buffer?.destroy();
+    if (this.ownsBuffer) this.buffer?.destroy();
     this.location = null;
   }
 
@@ -133,4 +156,24 @@ export function toF32(op: string, data: ArrayLike<number>, spec: TensorSpec): Fl
     );
   }
   return data instanceof Float32Array ? data : Float32Array.from(data);
+}
+
+/** Validate host indices against a shape and return them as an Int32Array (exact integers only). */
+export function toI32(op: string, data: ArrayLike<number>, shape: Shape): Int32Array {
+  const want = numel(shape);
+  if (data.length !== want)
+    throw new WgnoError(
+      op,
+      `data has ${data.length} values but shape ${fmtShape(shape)} i32 needs ${want}`,
+    );
+  if (data instanceof Int32Array) return data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff)
+      throw new WgnoError(
+        op,
+        `value ${i} is ${v}; i32 indices must be integers in the int32 range`,
+      );
+  }
+  return Int32Array.from(data);
 }

@@ -1,6 +1,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
+import { floatDtype } from '../graph/shape';
 import type { HostTensor } from '../io/host_tensor';
 import { asComplex } from '../io/host_tensor';
 import type { Rng } from '../random';
@@ -47,7 +48,11 @@ export abstract class Module {
   async stateDict(): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();
     for (const [name, t] of this.namedParameters()) {
-      out.set(name, { dtype: t.dtype, shape: [...t.shape], data: await t.read() });
+      out.set(name, {
+        dtype: floatDtype('stateDict', t),
+        shape: [...t.shape],
+        data: await t.read(),
+      });
     }
     return out;
   }

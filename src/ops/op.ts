@@ -58,4 +58,9 @@ export interface OpDef<A> {
   ): Float64Array;
   /** The output shares the storage of input 0 (a reshape): no kernel, no copy. */
   readonly view?: boolean;
+  /**
+   * Positions of the inputs that must be i32 index tensors. apply() enforces it both ways: these
+   * must be i32, every other input must not be (so no float op ever reads indices as floats).
+   */
+  readonly indexInputs?: readonly number[];
 }

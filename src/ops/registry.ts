@@ -9,12 +9,14 @@ import { concatDef } from './concat';
 import * as cx from './complex';
 import { fftDef, irfftDef, rfftDef, type FftAttrs, type IrfftAttrs, type RfftAttrs } from './fft';
 import { fillDef, type FillAttrs } from './fill';
+import { gatherRowsDef } from './gather_rows';
 import { broadcastToDef, permuteDef, reshapeDef } from './layout';
 import { matmulDef } from './matmul';
 import { nsAdvectDef, nsCnDef, nsDerivsDef, type NsCnAttrs } from './ns';
 import type { OpDef } from './op';
 import { padDef, sliceDef } from './pad';
 import { sumDef } from './reduce';
+import { segmentSumDef } from './segment_sum';
 import { spectralMulDef, spectralWgradDef } from './spectral';
 import * as u from './unary';
 
@@ -73,6 +75,13 @@ export interface OpAttrs {
   ns_derivs: NoAttrs;
   ns_advect: NoAttrs;
   ns_cn: NsCnAttrs;
+  /**
+   * Message passing over a CSR relation (csr.ts; inputs 1..3 are i32 index, perm, splits):
+   * gather_rows reads one row per edge, segment_sum adds each row's edges; each is the other's
+   * transpose. mean: divide by the segment size (gather_rows: of the row it reads).
+   */
+  gather_rows: { readonly mean: boolean };
+  segment_sum: { readonly mean: boolean };
 }
 
 export type OpName = keyof OpAttrs;
@@ -133,4 +142,6 @@ const build = (): Registry => ({
   ns_derivs: nsDerivsDef,
   ns_advect: nsAdvectDef,
   ns_cn: nsCnDef,
+  gather_rows: gatherRowsDef,
+  segment_sum: segmentSumDef,
 });

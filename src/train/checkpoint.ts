@@ -1,6 +1,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
 import type { Tensor } from '../graph/tensor';
+import { floatDtype } from '../graph/shape';
 import type { HostTensor } from '../io/host_tensor';
 import { parseSafetensors, writeSafetensors } from '../io/safetensors';
 
@@ -81,7 +82,11 @@ export async function readParams(
 ): Promise<Map<string, HostTensor>> {
   const out = new Map<string, HostTensor>();
   for (const [name, t] of named)
-    out.set(name, { dtype: t.dtype, shape: [...t.shape], data: await t.read() });
+    out.set(name, {
+      dtype: floatDtype('readParams', t),
+      shape: [...t.shape],
+      data: await t.read(),
+    });
   return out;
 }
 

@@ -3,6 +3,7 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import type { Update } from '../graph/planner';
 import type { Tensor } from '../graph/tensor';
+import { floatDtype } from '../graph/shape';
 import type { HostTensor } from '../io/host_tensor';
 import { requireFinite } from '../ops/elementwise';
 import adamSource from '../../kernels/adam.wgsl?raw';
@@ -118,7 +119,11 @@ export abstract class Optimizer {
   async stateDict(): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();
     for (const [name, t] of this.stateTensors())
-      out.set(name, { dtype: t.dtype, shape: [...t.shape], data: await t.read() });
+      out.set(name, {
+        dtype: floatDtype('stateDict', t),
+        shape: [...t.shape],
+        data: await t.read(),
+      });
     return out;
   }
 

@@ -10,12 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, mul, type InitOptions, type Runtime, type Tensor } from '../../src/index';
 import { sum } from '../../src/ops/reduce';
 import { evaluateReference } from '../../src/graph/reference';
+import { indexTensor } from '../../src/graph/index_tensor';
 import { Rng } from '../../src/random';
 import { dot, relL2 } from '../util/compare';
 
 export interface InputSpec {
   shape: number[];
-  dtype?: 'f32' | 'complex64';
+  /** i32: an index tensor; needs `data`, never differentiated. */
+  dtype?: 'f32' | 'complex64' | 'i32';
+  /** Fixed values instead of random ones (required for i32). */
+  data?: ArrayLike<number>;
   /** Values in [0.5, 2) instead of standard normal (log, sqrt, pow, div denominators). */
   positive?: boolean;
   /** Check the gradient with respect to this input (default true for f32). */
@@ -52,8 +56,14 @@ export async function checkCase(rt: Runtime, c: OpCase): Promise<void> {
   const rng = new Rng(c.seed ?? 1234);
   const feeds = new Map<Tensor, Float64Array>();
   const xs = c.inputs.map((s) => {
+    if (s.dtype === 'i32') {
+      if (!s.data) throw new Error(`${c.name}: an i32 input needs data`);
+      const t = indexTensor(rt, s.data, { shape: s.shape });
+      feeds.set(t, Float64Array.from(s.data));
+      return t;
+    }
     const n = s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'complex64' ? 2 : 1);
-    const data = s.positive ? rng.uniforms(n, 0.5, 2) : rng.normals(n);
+    const data = s.data ?? (s.positive ? rng.uniforms(n, 0.5, 2) : rng.normals(n));
     const wantGrad = !c.skipGrad && (s.grad ?? true) && (s.dtype ?? 'f32') === 'f32';
     const t = rt.tensor(data, s.shape, { dtype: s.dtype, requiresGrad: wantGrad });
     feeds.set(t, Float64Array.from(data));

@@ -1,0 +1,41 @@
+// Row gather, the edge side of message passing: y[b, e, :] = x[b, index[e], :] for every batch
+// entry b (one thread per output element). With MEAN = 1 the row is divided by the size of its
+// segment in `splits`, y[b, e, :] = x[b, j, :] / count(j), j = index[e]: the exact transpose of
+// segment_sum's mean. Indices are validated on the host (buildCsr); an index out of range reads
+// 0 here, never another buffer.
+
+struct GatherParams {
+  batch: u32,
+  nnz: u32,
+  c: u32,
+  rows: u32,
+}
+
+override WG: u32 = 256;
+override MEAN: u32 = 0;
+
+@group(0) @binding(0) var<uniform> P: GatherParams;
+@group(0) @binding(1) var<storage, read> x: array<f32>;          // [batch, rows, c] row-major
+@group(0) @binding(2) var<storage, read> index: array<i32>;      // [nnz] row of each edge
+@group(0) @binding(3) var<storage, read> splits: array<i32>;     // [rows + 1] segment bounds of each row
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;    // [batch, nnz, c] row-major
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  let per_batch = P.nnz * P.c;
+  if (i >= P.batch * per_batch) { return; }
+  let b = i / per_batch;
+  let e = (i % per_batch) / P.c;
+  let ch = i % P.c;
+  let j = u32(index[e]);
+  var v = 0.0;
+  if (j < P.rows) {
+    v = x[(b * P.rows + j) * P.c + ch];
+    if (MEAN == 1u) {
+      let count = splits[j + 1u] - splits[j];
+      v = v / f32(max(count, 1));
+    }
+  }
+  y[i] = v;
+}

@@ -1,0 +1,231 @@
+/**
+ * CSR neighbourhoods for message passing (GNO), built and validated on the CPU before anything is
+ * dispatched. neuraloperator's layout: query i's neighbours are
+ * `neighbors_index[neighbors_row_splits[i] .. neighbors_row_splits[i + 1] - 1]` (data-point
+ * indices); the positions 0..nnz-1 of that list are the edges.
+ *
+ * gather_rows and segment_sum both read one relation between edges and rows as a `Segments`
+ * triple, and each is the other's transpose over the same triple:
+ *  - byQuery: row = query; index = the query of each edge (neuraloperator's repeat_interleave),
+ *    perm = identity, splits = neighbors_row_splits.
+ *  - byPoint (the transposed CSR): row = data point; index = neighbors_index, perm = the edges
+ *    sorted by data point (ascending edge within a point), splits = its row splits.
+ * Sums always run in that fixed order, so results are bitwise repeatable (no atomics).
+ */
+import { WgnoError, fmtShape } from '../errors';
+import type { Runtime } from '../gpu/runtime';
+import { indexTensor } from '../graph/index_tensor';
+import type { TensorSpec } from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import { requireF32 } from './elementwise';
+
+/** One edge-row relation on the CPU (see the module comment). */
+export interface HostSegments {
+  /** Number of rows (segments). */
+  readonly rows: number;
+  /** [nnz]: the row of each edge, in edge order. */
+  readonly index: Int32Array;
+  /** [nnz]: edge ids grouped by row, ascending within a row. */
+  readonly perm: Int32Array;
+  /** [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
+  readonly splits: Int32Array;
+}
+
+/** The same relation as i32 tensors on the GPU: the index inputs of gather_rows / segment_sum. */
+export interface Segments {
+  readonly rows: number;
+  readonly index: Tensor;
+  readonly perm: Tensor;
+  readonly splits: Tensor;
+}
+
+export interface HostNeighborhoods {
+  /** Queries m, data points n, edges nnz. */
+  readonly m: number;
+  readonly n: number;
+  readonly nnz: number;
+  readonly byQuery: HostSegments;
+  readonly byPoint: HostSegments;
+}
+
+function fail(arg: string, msg: string): never {
+  throw new WgnoError('buildCsr', `${arg} ${msg}`);
+}
+
+function checkSplits(rowSplits: ArrayLike<number>, nnz: number): void {
+  if (rowSplits.length < 2)
+    fail('neighbors_row_splits', `has length ${rowSplits.length}; it needs m + 1 >= 2 entries`);
+  if (rowSplits[0] !== 0)
+    fail('neighbors_row_splits', `starts at ${rowSplits[0]}; it must start at 0`);
+  for (let i = 1; i < rowSplits.length; i++) {
+    const [a, b] = [rowSplits[i - 1], rowSplits[i]];
+    if (!Number.isInteger(b) || b < a)
+      fail(
+        'neighbors_row_splits',
+        `[${i}] = ${b} after [${i - 1}] = ${a}; entries must be integers that never decrease`,
+      );
+  }
+  const end = rowSplits[rowSplits.length - 1];
+  if (end !== nnz)
+    fail(
+      'neighbors_row_splits',
+      `ends at ${end} but neighbors_index has ${nnz} entries; the last split must equal nnz`,
+    );
+}
+
+function checkIndex(index: ArrayLike<number>, nPoints: number): void {
+  if (!Number.isInteger(nPoints) || nPoints < 1)
+    fail('nPoints', `is ${nPoints}; it must be an integer >= 1 (the number of data points)`);
+  if (index.length === 0)
+    fail(
+      'neighbors_index',
+      'is empty (nnz = 0): zero-size tensors are not supported; every query then has an empty neighbourhood, whose integral is 0',
+    );
+  for (let e = 0; e < index.length; e++) {
+    const j = index[e];
+    if (!Number.isInteger(j) || j < 0 || j >= nPoints)
+      fail(
+        'neighbors_index',
+        `[${e}] = ${j} is out of range; valid data-point indices are 0..${nPoints - 1}`,
+      );
+  }
+}
+
+/** Row splits of `rows` rows from each edge's row, and the edges grouped by row (stable). */
+function transpose(rowOf: Int32Array, rows: number): { perm: Int32Array; splits: Int32Array } {
+  const splits = new Int32Array(rows + 1);
+  for (const r of rowOf) splits[r + 1]++;
+  for (let r = 0; r < rows; r++) splits[r + 1] += splits[r];
+  const next = splits.slice(0, rows);
+  const perm = new Int32Array(rowOf.length);
+  rowOf.forEach((r, e) => (perm[next[r]++] = e));
+  return { perm, splits };
+}
+
+/**
+ * Validate a CSR neighbourhood list and build both relations of it (see the module comment):
+ * throws a WgnoError naming the argument before anything reaches the GPU.
+ *
+ * @example
+ * const nb = buildCsr([0, 2, 3], [1, 0, 1], 2); // query 0 sees points 1, 0; query 1 sees 1
+ * nb.byPoint.perm; // [1, 0, 2]: point 0's edge 1, then point 1's edges 0 and 2
+ */
+export function buildCsr(
+  rowSplits: ArrayLike<number>,
+  index: ArrayLike<number>,
+  nPoints: number,
+): HostNeighborhoods {
+  checkIndex(index, nPoints);
+  checkSplits(rowSplits, index.length);
+  const m = rowSplits.length - 1;
+  const nnz = index.length;
+  const splits = Int32Array.from(rowSplits);
+  const queryOf = new Int32Array(nnz);
+  for (let i = 0; i < m; i++) queryOf.fill(i, splits[i], splits[i + 1]);
+  const identity = Int32Array.from({ length: nnz }, (_, e) => e);
+  const pointOf = Int32Array.from(index);
+  return {
+    m,
+    n: nPoints,
+    nnz,
+    byQuery: { rows: m, index: queryOf, perm: identity, splits },
+    byPoint: { rows: nPoints, index: pointOf, ...transpose(pointOf, nPoints) },
+  };
+}
+
+/** Upload one relation as i32 tensors. */
+export function uploadSegments(rt: Runtime, s: HostSegments, label = 'segments'): Segments {
+  return {
+    rows: s.rows,
+    index: indexTensor(rt, s.index, { label: `${label}.index` }),
+    perm: indexTensor(rt, s.perm, { label: `${label}.perm` }),
+    splits: indexTensor(rt, s.splits, { label: `${label}.splits` }),
+  };
+}
+
+/**
+ * Neighbourhoods on the GPU: both relations, ready for gather_rows / segment_sum. Made by
+ * `neighborhoods()` from validated host arrays, or directly from relations already on the GPU
+ * (e.g. a GPU neighbour search's CSR and its transpose wrapped with indexTensorFromBuffer); the
+ * constructor checks the shapes agree, not the index values.
+ */
+export class Neighborhoods {
+  /** Queries m, data points n, edges nnz. */
+  readonly m: number;
+  readonly n: number;
+  readonly nnz: number;
+
+  constructor(
+    /** Edges grouped by query: index = the query of each edge, splits = neighbors_row_splits. */
+    readonly byQuery: Segments,
+    /** Edges grouped by data point: index = neighbors_index, perm/splits = the transposed CSR. */
+    readonly byPoint: Segments,
+  ) {
+    [this.m, this.n, this.nnz] = [byQuery.rows, byPoint.rows, byQuery.index.size];
+    const bad = [byQuery, byPoint].flatMap((r) => [
+      r.index.size !== this.nnz || r.perm.size !== this.nnz ? 'index/perm' : '',
+      r.splits.size !== r.rows + 1 ? 'splits' : '',
+    ]);
+    if (bad.some((b) => b))
+      throw new WgnoError(
+        'Neighborhoods',
+        `relations disagree: byQuery (rows ${this.m}) and byPoint (rows ${this.n}) need index and perm of one length (nnz = ${this.nnz}) and splits of rows + 1`,
+      );
+  }
+
+  /** Release the index buffers (a wrapped caller's buffer stays the caller's). */
+  destroy(): void {
+    for (const s of [this.byQuery, this.byPoint])
+      for (const t of [s.index, s.perm, s.splits]) t.destroy();
+  }
+}
+
+/**
+ * Validate and upload neuraloperator-style neighbourhoods (`neighbors_row_splits` [m + 1],
+ * `neighbors_index` [nnz]) over `nPoints` data points.
+ *
+ * @example
+ * const nb = neighborhoods(rt, { rowSplits: [0, 2, 3], index: [1, 0, 1], nPoints: 2 });
+ */
+export function neighborhoods(
+  rt: Runtime,
+  csr: { rowSplits: ArrayLike<number>; index: ArrayLike<number>; nPoints: number },
+): Neighborhoods {
+  const host = buildCsr(csr.rowSplits, csr.index, csr.nPoints);
+  return new Neighborhoods(
+    uploadSegments(rt, host.byQuery, 'neighbors.byQuery'),
+    uploadSegments(rt, host.byPoint, 'neighbors.byPoint'),
+  );
+}
+
+/**
+ * Shape rule shared by gather_rows and segment_sum: `values` is [...batch, rows or nnz, c] f32
+ * and the relation is index [nnz], perm [nnz], splits [rows + 1]; the leading batch axes share
+ * one relation (neuraloperator's batched f_y). Returns the batch axes, nnz, rows and c.
+ */
+export function checkRelation(
+  op: string,
+  [values, index, perm, splits]: readonly TensorSpec[],
+  valuesName: string,
+): { lead: number[]; batch: number; nnz: number; rows: number; c: number } {
+  const show = `${valuesName} ${fmtShape(values.shape)}, index ${fmtShape(index.shape)}, perm ${fmtShape(perm.shape)}, splits ${fmtShape(splits.shape)}`;
+  requireF32(op, [values]);
+  if (values.shape.length < 2)
+    throw new WgnoError(
+      op,
+      `${show}: ${valuesName} must be [...batch, rows, channels] (rank >= 2)`,
+    );
+  if (index.shape.length !== 1 || perm.shape.length !== 1 || splits.shape.length !== 1)
+    throw new WgnoError(op, `${show}: index, perm and splits must be rank 1`);
+  if (perm.shape[0] !== index.shape[0])
+    throw new WgnoError(op, `${show}: perm must have one entry per edge (${index.shape[0]})`);
+  if (splits.shape[0] < 2) throw new WgnoError(op, `${show}: splits needs rows + 1 >= 2 entries`);
+  const lead = values.shape.slice(0, -2);
+  return {
+    lead,
+    batch: lead.reduce((a, b) => a * b, 1),
+    nnz: index.shape[0],
+    rows: splits.shape[0] - 1,
+    c: values.shape[values.shape.length - 1],
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * gather_rows: y[..., e, :] = x[..., index[e], :], the edge side of message passing
+ * (neuraloperator's `y[neighbors_index]` and `repeat_interleave(x, counts)`). Its transpose is
+ * segment_sum over the same relation (index, perm, splits): the gradient of a gathered row is the
+ * sum of the edge gradients that read it, added in the fixed order perm gives (no atomics).
+ * See csr.ts.
+ */
+import { WgnoError, fmtShape } from '../errors';
+import { apply } from '../graph/apply';
+import type { TensorSpec } from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import source from '../../kernels/gather_rows.wgsl?raw';
+import { checkRelation, type Segments } from './csr';
+import type { OpDef } from './op';
+import type { OpAttrs } from './registry';
+import { segmentReduce } from './segment_sum';
+
+type GatherAttrs = OpAttrs['gather_rows'];
+
+export const gatherParams = new UniformLayout('GatherParams', {
+  batch: 'u32',
+  nnz: 'u32',
+  c: 'u32',
+  rows: 'u32',
+});
+const kernel = defineKernel({
+  name: 'gather_rows',
+  source,
+  params: gatherParams,
+  storage: ['read', 'read', 'read', 'read_write'],
+});
+
+/** Inputs: x [...batch, rows, c] f32, index [nnz], perm [nnz], splits [rows + 1] (i32). */
+function dims(specs: readonly TensorSpec[]) {
+  const d = checkRelation('gather_rows', specs, 'x');
+  const n = specs[0].shape[d.lead.length];
+  if (n !== d.rows)
+    throw new WgnoError(
+      'gather_rows',
+      `x ${fmtShape(specs[0].shape)} has ${n} rows but splits ${fmtShape(specs[3].shape)} describes ${d.rows}; splits needs x's rows + 1 entries`,
+    );
+  return d;
+}
+
+export const gatherRowsDef: OpDef<GatherAttrs> = {
+  name: 'gather_rows',
+  indexInputs: [1, 2, 3],
+  infer(inputs) {
+    const { lead, nnz, c } = dims(inputs);
+    return { shape: [...lead, nnz, c], dtype: 'f32' };
+  },
+  lower({ inputs, attrs }) {
+    const { batch, nnz, c, rows } = dims(inputs);
+    return {
+      dispatches: [
+        {
+          kernel,
+          overrides: { MEAN: attrs.mean ? 1 : 0 },
+          params: { batch, nnz, c, rows },
+          bindings: [{ input: 0 }, { input: 1 }, { input: 3 }, { output: true }],
+          grid: grid1d(batch * nnz * c),
+        },
+      ],
+    };
+  },
+  vjp: ({ g, inputs: [, index, perm, splits], attrs, needs }) => [
+    needs[0] ? segmentReduce(g, { rows: splits.size - 1, index, perm, splits }, attrs.mean) : null,
+    null,
+    null,
+    null,
+  ],
+  reference([x, index, , splits], specs, { mean }) {
+    const { batch, nnz, rows, c } = dims(specs);
+    const y = new Float64Array(batch * nnz * c);
+    for (let b = 0; b < batch; b++) {
+      for (let e = 0; e < nnz; e++) {
+        const j = index[e];
+        const scale = mean ? 1 / Math.max(splits[j + 1] - splits[j], 1) : 1;
+        for (let ch = 0; ch < c; ch++)
+          y[(b * nnz + e) * c + ch] = x[(b * rows + j) * c + ch] * scale;
+      }
+    }
+    return y;
+  },
+};
+
+/**
+ * Rows of x [...batch, rows, c] picked by each edge of a relation: y[..., e, :] =
+ * x[..., seg.index[e], :] -> [...batch, nnz, c]. With `mean` each row is divided by its segment's
+ * size (the transpose of segmentMean).
+ *
+ * @example
+ * const nb = neighborhoods(rt, { rowSplits, index, nPoints: n });
+ * const fOnEdges = gatherRows(f, nb.byPoint); // f(y_j) for every (query, neighbour j) edge
+ * const xOnEdges = gatherRows(x, nb.byQuery); // the query point repeated over its neighbours
+ */
+export function gatherRows(x: Tensor, seg: Segments, mean = false): Tensor {
+  return apply('gather_rows', [x, seg.index, seg.perm, seg.splits], { mean });
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { allKernels } from '../../src/gpu/kernel';
+import { buildCsr } from '../../src/ops/csr';
+import '../../src/ops/gather_rows'; // defines the message-passing kernels
+import '../../src/ops/segment_sum';
+
+const squash = (s: string) => s.replace(/\/\/.*$/gm, '').replace(/\s+/g, '');
+
+describe('buildCsr', () => {
+  it('builds the row of each edge and the transposed CSR (stable, ascending edges)', () => {
+    // query 0: points 2, 0, 2; query 1: none; query 2: point 1; points 3 unreferenced.
+    const nb = buildCsr([0, 3, 3, 4], [2, 0, 2, 1], 4);
+    expect([nb.m, nb.n, nb.nnz]).toEqual([3, 4, 4]);
+    expect(Array.from(nb.byQuery.index)).toEqual([0, 0, 0, 2]);
+    expect(Array.from(nb.byQuery.perm)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(nb.byQuery.splits)).toEqual([0, 3, 3, 4]);
+    expect(Array.from(nb.byPoint.index)).toEqual([2, 0, 2, 1]);
+    expect(Array.from(nb.byPoint.perm)).toEqual([1, 3, 0, 2]);
+    expect(Array.from(nb.byPoint.splits)).toEqual([0, 1, 2, 4, 4]);
+    expect(nb.byPoint.rows).toBe(4);
+  });
+
+  it('rejects invalid CSR input, naming the argument and what is valid', () => {
+    expect(() => buildCsr([1, 2], [0, 0], 2)).toThrow(
+      /buildCsr: neighbors_row_splits starts at 1; it must start at 0/,
+    );
+    expect(() => buildCsr([0, 2, 1, 3], [0, 0, 0], 1)).toThrow(
+      /neighbors_row_splits \[2\] = 1 after \[1\] = 2; entries must be integers that never decrease/,
+    );
+    expect(() => buildCsr([0, 2], [0, 0, 0], 1)).toThrow(
+      /neighbors_row_splits ends at 2 but neighbors_index has 3 entries; the last split must equal nnz/,
+    );
+    expect(() => buildCsr([0], [0], 1)).toThrow(
+      /neighbors_row_splits has length 1; it needs m \+ 1 >= 2/,
+    );
+    expect(() => buildCsr([0, 2], [0, 5], 3)).toThrow(
+      /neighbors_index \[1\] = 5 is out of range; valid data-point indices are 0..2/,
+    );
+    expect(() => buildCsr([0, 1], [-1], 3)).toThrow(/neighbors_index \[0\] = -1 is out of range/);
+    expect(() => buildCsr([0, 1], [0.5], 3)).toThrow(/neighbors_index \[0\] = 0.5/);
+    expect(() => buildCsr([0, 0], [], 3)).toThrow(/neighbors_index is empty \(nnz = 0\)/);
+    expect(() => buildCsr([0, 1], [0], 0)).toThrow(/nPoints is 0; it must be an integer >= 1/);
+  });
+});
+
+describe('message-passing kernels', () => {
+  it('declare their uniform structs as packed in TS, with WG from the TS constant', () => {
+    const ks = allKernels.filter((k) => k.name === 'gather_rows' || k.name === 'segment_sum');
+    expect(ks.map((k) => k.name).sort()).toEqual(['gather_rows', 'segment_sum']);
+    for (const k of ks) {
+      expect(squash(k.source)).toContain(squash(k.params!.wgslStruct()));
+      expect(k.source).toMatch(/override WG: u32/);
+    }
+  });
+});
