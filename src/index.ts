@@ -57,6 +57,19 @@ export {
   type HostSegments,
   type HostNeighborhoods,
 } from './ops/csr';
+export { radiusNeighbors, knnNeighbors } from './geometry/neighbors';
+export { NeighborCsr, transposeCsr, csrRowIds } from './geometry/csr';
+export { csrToNeighborhoods, radiusNeighborhoods } from './geometry/neighborhoods';
+export { radiusNeighborsBrute } from './geometry/brute_gpu';
+export {
+  bruteForceNeighbors,
+  bruteForceKnn,
+  transposeCsrReference,
+  validateCsr,
+  dist2F32,
+  type CsrArrays,
+} from './geometry/reference';
+export type { Points } from './geometry/points';
 export { gatherRows } from './ops/gather_rows';
 export { segmentSum, segmentMean } from './ops/segment_sum';
 export {
