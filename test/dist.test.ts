@@ -161,6 +161,17 @@ it('the wgno command from dist/: info, ns-generate (atomic output), train, resum
     expect(wgno('ns-generate', '--n', 'two', '--out', out).stderr).toMatch(
       /--n must be an integer >= 1, got 'two'/,
     );
+
+    // darcy-generate: a small Darcy set, atomically written, solved to tolerance.
+    const darcy = `${dir}/darcy.safetensors`;
+    const dg = wgno('darcy-generate', '--n', '3', '--s', '9', '--seed', '1', '--out', darcy);
+    expect(dg.status, dg.stderr).toBe(0);
+    expect(dg.stderr).toMatch(/worst relative residual [0-9.]+e-[0-9]+/);
+    const dset = lib.readSafetensors(readFileSync(darcy));
+    expect(dset.get('coeff')!.shape).toEqual([3, 9, 9]);
+    expect(new Set(dset.get('coeff')!.data)).toEqual(new Set([3, 12]));
+    expect(dset.get('sol')!.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(wgno('darcy-generate', '--n', '1', '--s', '2', '--out', darcy).stderr).toMatch(/s = 2/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { WgnoError } from '../errors';
 import { convert } from './convert';
+import { darcyGenerate, type DarcyGenerateArgs } from './darcy_generate';
 import { evaluate, type EvalArgs } from './eval';
 import { info } from './info';
 import { nsGenerate, type NsGenerateArgs } from './ns_generate';
@@ -70,6 +71,22 @@ function program(): Command {
     )
     .requiredOption('--out <file>', 'output .safetensors (written atomically)')
     .action((o: NsGenerateArgs) => interruptible((signal) => nsGenerate(o, signal)));
+  p.command('darcy-generate')
+    .description(
+      'Darcy-flow data set: coefficients thresholded from a GRF (12 / 3), solutions of -div(a grad u) = 1',
+    )
+    .requiredOption('--n <count>', 'samples', positiveInt('--n'))
+    .option('--s <nodes>', 'nodes per side, boundary included', positiveInt('--s'), 85)
+    .option(
+      '--seed <seed>',
+      'seed of the random fields',
+      number('--seed', Number.isInteger, 'an integer'),
+      0,
+    )
+    .option('--batch <b>', 'fields solved together', positiveInt('--batch'))
+    .option('--tol <tol>', 'CG relative residual to stop at', positive('--tol'), 1e-6)
+    .requiredOption('--out <file>', 'output .safetensors (written atomically)')
+    .action((o: DarcyGenerateArgs) => interruptible((signal) => darcyGenerate(o, signal)));
   p.command('train')
     .description("an FNO on a ns-generate data set, the paper's rollout setup (config: see README)")
     .requiredOption('--config <file>', 'training config (JSON)')
