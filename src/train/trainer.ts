@@ -6,7 +6,6 @@ import type { HostTensor } from '../io/host_tensor';
 import { add } from '../ops/binary';
 import { concat } from '../ops/concat';
 import { reshape } from '../ops/layout';
-import { slice } from '../ops/pad';
 import {
   checkConfig,
   packCheckpoint,
@@ -18,83 +17,19 @@ import {
 } from './checkpoint';
 import { Batcher, checkDataset, gather, type HostArray } from './data';
 import { lpLoss } from './losses';
-import { accumulateUpdate, type Optimizer, type StepLR } from './optim';
+import { accumulateUpdate } from './optim';
 
-/** Anything the trainer can train: an FNO, or any object with these two methods. */
-export interface TrainableModel {
-  forward(x: Tensor): Tensor;
-  namedParameters(): readonly (readonly [string, Tensor])[];
-}
+import { rolloutPairs } from './rollout';
+import { NonFiniteLossError, type EvalResult, type TrainerOptions } from './trainer_options';
 
-/** Autoregressive rollout (FNO paper, Navier-Stokes): x [B, tIn, ...] -> tOut steps of [B, 1, ...]. */
-export interface RolloutConfig {
-  readonly tIn: number;
-  readonly tOut: number;
-}
-
-export interface Progress {
-  /** Index of the epoch in progress (counting epochs restored from a checkpoint). */
-  epoch: number;
-  /** Steps done in this epoch, 1..stepsPerEpoch. */
-  step: number;
-  stepsPerEpoch: number;
-  /** Mean step loss since the previous logging point; present only at logging points. */
-  loss?: number;
-  elapsedMs: number;
-}
-
-export interface TrainerOptions {
-  model: TrainableModel;
-  optimizer: Optimizer;
-  /** Stepped once per epoch. */
-  scheduler?: StepLR;
-  /** Default: lpLoss (relative L2, reduction 'sum'); summed over the rollout. */
-  loss?: (pred: Tensor, target: Tensor) => Tensor;
-  /** [n, ...] samples; with `rollout`, inputs [n, tIn, ...] and targets [n, tOut, ...]. */
-  inputs: HostArray;
-  targets: HostArray;
-  batchSize: number;
-  /** Default true: a new seeded permutation every epoch. */
-  shuffle?: boolean;
-  seed?: number;
-  /**
-   * Default false: a last partial batch trains through a second compiled step of its own size
-   * (as PyTorch's DataLoader does); true drops it and compiles one step only.
-   */
-  dropLast?: boolean;
-  rollout?: RolloutConfig;
-  /** Read the (GPU-accumulated) loss every k steps and at every epoch end; default once per epoch. */
-  logEvery?: number;
-  /** Steps queued on the GPU before the trainer waits for the oldest (bounds queued uploads). */
-  inFlight?: number;
-  /** Snapshot a checkpoint every k epochs (kept as lastGoodCheckpoint when finite). */
-  checkpointEvery?: number;
-  onCheckpoint?: (ckpt: Checkpoint, epoch: number) => void | Promise<void>;
-  onProgress?: (p: Progress) => void;
-}
-
-export interface EvalResult {
-  /** Mean relative L2 per (sample, channel), and per rollout step. */
-  relL2: number;
-  /** Rollout only: the mean relative L2 of each predicted step. */
-  perStep?: number[];
-}
-
-/** Thrown when the loss read at a logging point is NaN or infinite. */
-export class NonFiniteLossError extends WgnoError {
-  constructor(
-    readonly epoch: number,
-    readonly step: number,
-    readonly loss: number,
-    /** The last checkpoint whose weights were finite (needs `checkpointEvery`), or null. */
-    readonly lastGood: Checkpoint | null,
-  ) {
-    super(
-      'Trainer',
-      `the loss is ${loss} at epoch ${epoch}, step ${step}; training stopped (${lastGood ? 'lastGood holds the last finite checkpoint' : 'set checkpointEvery to keep a last good checkpoint'})`,
-    );
-  }
-}
+export {
+  NonFiniteLossError,
+  type EvalResult,
+  type Progress,
+  type RolloutConfig,
+  type TrainableModel,
+  type TrainerOptions,
+} from './trainer_options';
 
 interface Compiled {
   readonly x: Tensor;
@@ -361,7 +296,7 @@ export class Trainer {
     };
     const x = leaf([size, ...xs.shape.slice(1)], 'trainer.x');
     const y = leaf([size, ...ys.shape.slice(1)], 'trainer.y');
-    const pairs = this.predict(x, y);
+    const pairs = rolloutPairs(this.opts.model, x, y, this.opts.rollout);
     let value: Tensor;
     if (train) {
       const lossFn = this.opts.loss ?? ((p: Tensor, t: Tensor) => lpLoss(p, t));
@@ -386,41 +321,6 @@ export class Trainer {
     });
     const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];
     return { x, y, xHost, yHost, step, acc };
-  }
-
-  /** (prediction, target) pairs: one forward, or the autoregressive rollout of the FNO paper. */
-  private predict(x: Tensor, y: Tensor): [Tensor, Tensor][] {
-    const r = this.opts.rollout;
-    if (!r) return [[this.forward(x, y.shape), y]];
-    const out: [Tensor, Tensor][] = [];
-    let window = x;
-    for (let t = 0; t < r.tOut; t++) {
-      const target = slice(y, 1, t, t + 1);
-      const pred = this.forward(window, target.shape);
-      out.push([pred, target]);
-      // Time is the channel axis: drop the oldest step, append the prediction.
-      if (t + 1 < r.tOut) window = r.tIn > 1 ? concat([slice(window, 1, 1, r.tIn), pred], 1) : pred;
-    }
-    return out;
-  }
-
-  private forward(x: Tensor, want: readonly number[]): Tensor {
-    let pred: Tensor;
-    try {
-      pred = this.opts.model.forward(x);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new WgnoError(
-        'Trainer',
-        `the model rejected a batch of inputs ${fmtShape(x.shape)}: ${msg}`,
-      );
-    }
-    if (pred.shape.join() !== want.join())
-      throw new WgnoError(
-        'Trainer',
-        `the model maps inputs ${fmtShape(x.shape)} to ${fmtShape(pred.shape)} but the targets are ${fmtShape(want)}${this.opts.rollout ? ' (a rollout step predicts one channel)' : ''}`,
-      );
-    return pred;
   }
 }
 

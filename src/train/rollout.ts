@@ -1,0 +1,55 @@
+/**
+ * The graph a training or evaluation step computes: the model applied once, or rolled out
+ * autoregressively as in the FNO paper (time is the channel axis: the window drops its oldest
+ * step and appends each prediction), paired with the targets.
+ */
+import { WgnoError, fmtShape } from '../errors';
+import type { Tensor } from '../graph/tensor';
+import { concat } from '../ops/concat';
+import { slice } from '../ops/pad';
+import type { RolloutConfig, TrainableModel } from './trainer_options';
+
+/** (prediction, target) pairs: one forward, or the autoregressive rollout of the FNO paper. */
+export function rolloutPairs(
+  model: TrainableModel,
+  x: Tensor,
+  y: Tensor,
+  r: RolloutConfig | undefined,
+): [Tensor, Tensor][] {
+  if (!r) return [[checkedForward(model, x, y.shape, false), y]];
+  const out: [Tensor, Tensor][] = [];
+  let window = x;
+  for (let t = 0; t < r.tOut; t++) {
+    const target = slice(y, 1, t, t + 1);
+    const pred = checkedForward(model, window, target.shape, true);
+    out.push([pred, target]);
+    // Time is the channel axis: drop the oldest step, append the prediction.
+    if (t + 1 < r.tOut) window = r.tIn > 1 ? concat([slice(window, 1, 1, r.tIn), pred], 1) : pred;
+  }
+  return out;
+}
+
+/** model.forward(x), with errors that say the Trainer fed it and what shape it had to give. */
+function checkedForward(
+  model: TrainableModel,
+  x: Tensor,
+  want: readonly number[],
+  rollout: boolean,
+): Tensor {
+  let pred: Tensor;
+  try {
+    pred = model.forward(x);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new WgnoError(
+      'Trainer',
+      `the model rejected a batch of inputs ${fmtShape(x.shape)}: ${msg}`,
+    );
+  }
+  if (pred.shape.join() !== want.join())
+    throw new WgnoError(
+      'Trainer',
+      `the model maps inputs ${fmtShape(x.shape)} to ${fmtShape(pred.shape)} but the targets are ${fmtShape(want)}${rollout ? ' (a rollout step predicts one channel)' : ''}`,
+    );
+  return pred;
+}

@@ -1,0 +1,82 @@
+/** The Trainer's options, progress and result types, and its non-finite-loss error. */
+import { WgnoError } from '../errors';
+import type { Tensor } from '../graph/tensor';
+import type { Checkpoint } from './checkpoint';
+import type { HostArray } from './data';
+import type { Optimizer, StepLR } from './optim';
+
+/** Anything the trainer can train: an FNO, or any object with these two methods. */
+export interface TrainableModel {
+  forward(x: Tensor): Tensor;
+  namedParameters(): readonly (readonly [string, Tensor])[];
+}
+
+/** Autoregressive rollout (FNO paper, Navier-Stokes): x [B, tIn, ...] -> tOut steps of [B, 1, ...]. */
+export interface RolloutConfig {
+  readonly tIn: number;
+  readonly tOut: number;
+}
+
+export interface Progress {
+  /** Index of the epoch in progress (counting epochs restored from a checkpoint). */
+  epoch: number;
+  /** Steps done in this epoch, 1..stepsPerEpoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Mean step loss since the previous logging point; present only at logging points. */
+  loss?: number;
+  elapsedMs: number;
+}
+
+export interface TrainerOptions {
+  model: TrainableModel;
+  optimizer: Optimizer;
+  /** Stepped once per epoch. */
+  scheduler?: StepLR;
+  /** Default: lpLoss (relative L2, reduction 'sum'); summed over the rollout. */
+  loss?: (pred: Tensor, target: Tensor) => Tensor;
+  /** [n, ...] samples; with `rollout`, inputs [n, tIn, ...] and targets [n, tOut, ...]. */
+  inputs: HostArray;
+  targets: HostArray;
+  batchSize: number;
+  /** Default true: a new seeded permutation every epoch. */
+  shuffle?: boolean;
+  seed?: number;
+  /**
+   * Default false: a last partial batch trains through a second compiled step of its own size
+   * (as PyTorch's DataLoader does); true drops it and compiles one step only.
+   */
+  dropLast?: boolean;
+  rollout?: RolloutConfig;
+  /** Read the (GPU-accumulated) loss every k steps and at every epoch end; default once per epoch. */
+  logEvery?: number;
+  /** Steps queued on the GPU before the trainer waits for the oldest (bounds queued uploads). */
+  inFlight?: number;
+  /** Snapshot a checkpoint every k epochs (kept as lastGoodCheckpoint when finite). */
+  checkpointEvery?: number;
+  onCheckpoint?: (ckpt: Checkpoint, epoch: number) => void | Promise<void>;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface EvalResult {
+  /** Mean relative L2 per (sample, channel), and per rollout step. */
+  relL2: number;
+  /** Rollout only: the mean relative L2 of each predicted step. */
+  perStep?: number[];
+}
+
+/** Thrown when the loss read at a logging point is NaN or infinite. */
+export class NonFiniteLossError extends WgnoError {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly loss: number,
+    /** The last checkpoint whose weights were finite (needs `checkpointEvery`), or null. */
+    readonly lastGood: Checkpoint | null,
+  ) {
+    super(
+      'Trainer',
+      `the loss is ${loss} at epoch ${epoch}, step ${step}; training stopped (${lastGood ? 'lastGood holds the last finite checkpoint' : 'set checkpointEvery to keep a last good checkpoint'})`,
+    );
+  }
+}
