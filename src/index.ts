@@ -47,7 +47,20 @@ export { ChannelMLP } from './nn/channel_mlp';
 export { SpectralConv } from './nn/spectral_conv';
 export { TuckerSpectralConv, tuckerRank } from './nn/tucker_spectral_conv';
 export { cmatmul, modeProduct } from './ops/complex_matmul';
-export { GridEmbedding, gridCoordinates } from './nn/embedding';
+export {
+  GridEmbedding,
+  gridCoordinates,
+  SinusoidalEmbedding,
+  type SinusoidalEmbeddingConfig,
+} from './nn/embedding';
+export {
+  GNOBlock,
+  type GNOBlockConfig,
+  type GNOBlockInputs,
+  type Coordinates,
+} from './nn/gno_block';
+export { GINO, type GINOConfig, type GINOInputs, type GINOSettings } from './models/gino';
+export { GNO, type GNOConfig } from './models/gno';
 export {
   buildCsr,
   neighborhoods,
@@ -79,7 +92,7 @@ export {
   type IntegralTransformInputs,
   type TransformType,
 } from './nn/integral_transform';
-export { FNO, type FNOConfig } from './models/fno';
+export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
 export { TFNO, type TFNOConfig } from './models/tfno';
 export {
   Trainer,

@@ -65,16 +65,6 @@ function positiveInt(name: string, v: unknown): number {
   return v as number;
 }
 
-/** One FNO block's parameters, named as neuraloperator's fno_blocks.*.{i}. */
-class Block {
-  constructor(
-    readonly conv: SpectralConv | TuckerSpectralConv,
-    readonly skip: Tensor,
-    readonly mlp: ChannelMLP,
-    readonly gate: Tensor,
-  ) {}
-}
-
 /**
  * The Fourier Neural Operator of neuraloperator 2.x (Li et al. 2021), 1-D to 3-D, with its
  * state_dict names: lifting -> n_layers Fourier blocks -> projection. Runs at any resolution that
@@ -92,7 +82,7 @@ export class FNO extends Module {
     Pick<FNOConfig, 'domainPadding' | 'factorization' | 'positionalEmbedding'>;
   private readonly lifting: ChannelMLP;
   private readonly projection: ChannelMLP;
-  private readonly blocks: Block[] = [];
+  private readonly blocks: FNOBlocks;
   private readonly embedding: GridEmbedding | null;
 
   constructor(rt: Runtime, cfg: FNOConfig) {
@@ -145,29 +135,17 @@ export class FNO extends Module {
       'lifting',
       new ChannelMLP(rt, rng, lift > 0 ? [liftIn, lift, h] : [liftIn, h]),
     );
-    const mid = pyRound(c.channelMlpExpansion * h);
-    const blocks = new BlocksContainer(rt);
-    this.child('fno_blocks', blocks);
-    for (let i = 0; i < c.nLayers; i++) {
-      const conv = blocks.add(
-        `convs.${i}`,
-        c.factorization === 'tucker'
-          ? new TuckerSpectralConv(rt, rng, h, h, c.nModes, c.rank)
-          : new SpectralConv(rt, rng, h, h, c.nModes),
-      );
-      const skip = blocks.addParam(`fno_skips.${i}.conv.weight`, uniformInit(rng, h * h, h), [
-        h,
-        h,
-        1,
-      ]);
-      const mlp = blocks.add(`channel_mlp.${i}`, new ChannelMLP(rt, rng, [h, mid, h]));
-      const gate = blocks.addParam(`channel_mlp_skips.${i}.weight`, new Float32Array(h).fill(1), [
-        1,
-        h,
-        ...new Array<number>(d).fill(1),
-      ]);
-      this.blocks.push(new Block(conv, skip, mlp, gate));
-    }
+    this.blocks = this.child(
+      'fno_blocks',
+      new FNOBlocks(rt, rng, {
+        channels: h,
+        nModes: c.nModes,
+        nLayers: c.nLayers,
+        channelMlpExpansion: c.channelMlpExpansion,
+        factorization: c.factorization ?? null,
+        rank: c.rank,
+      }),
+    );
     const proj = Math.trunc(c.projectionChannelRatio * h);
     this.projection = this.child('projection', new ChannelMLP(rt, rng, [h, proj, c.outChannels]));
   }
@@ -188,7 +166,71 @@ export class FNO extends Module {
       ? [0, 0, ...x.shape.slice(2).map((n) => pyRound(c.domainPadding! * n))]
       : null;
     if (padding) x = pad(x, padding, padding);
-    const h = c.hiddenChannels;
+    x = this.blocks.forward(x);
+    if (padding) x = crop(x, padding, padding);
+    return this.projection.forward(x);
+  }
+}
+
+/** The Fourier blocks' settings (neuraloperator FNOBlocks with in = out = channels). */
+export interface FNOBlocksConfig {
+  channels: number;
+  nModes: readonly number[];
+  nLayers: number;
+  channelMlpExpansion: number;
+  factorization: 'tucker' | null;
+  rank: number | readonly number[];
+}
+
+/**
+ * neuraloperator's FNOBlocks with FNO's defaults (post-activation, fno_skip 'linear',
+ * channel_mlp_skip 'soft-gating', no norm): the `fno_blocks` namespace of FNO and GINO, with
+ * convs.{i}, fno_skips.{i}.conv.weight, channel_mlp.{i}.fcs.*, channel_mlp_skips.{i}.weight.
+ * Block i: x = gelu?(conv(x) + skip(x)); x = gelu?(mlp(x) + gate * x_in), GELU except after
+ * the last block.
+ *
+ * @example
+ * const blocks = new FNOBlocks(rt, new Rng(0), { channels: 8, nModes: [6, 6], nLayers: 2,
+ *   channelMlpExpansion: 0.5, factorization: null, rank: 1 });
+ * const y = blocks.forward(x); // x [batch, 8, n1, n2]
+ */
+export class FNOBlocks extends Module {
+  private readonly blocks: {
+    conv: SpectralConv | TuckerSpectralConv;
+    skip: Tensor;
+    mlp: ChannelMLP;
+    gate: Tensor;
+  }[] = [];
+
+  constructor(
+    rt: Runtime,
+    rng: Rng,
+    readonly config: FNOBlocksConfig,
+  ) {
+    super(rt);
+    const { channels: h, nModes, nLayers } = config;
+    const mid = pyRound(config.channelMlpExpansion * h);
+    for (let i = 0; i < nLayers; i++) {
+      const conv = this.child(
+        `convs.${i}`,
+        config.factorization === 'tucker'
+          ? new TuckerSpectralConv(rt, rng, h, h, nModes, config.rank)
+          : new SpectralConv(rt, rng, h, h, nModes),
+      );
+      const skip = this.param(`fno_skips.${i}.conv.weight`, uniformInit(rng, h * h, h), [h, h, 1]);
+      const mlp = this.child(`channel_mlp.${i}`, new ChannelMLP(rt, rng, [h, mid, h]));
+      const gate = this.param(`channel_mlp_skips.${i}.weight`, new Float32Array(h).fill(1), [
+        1,
+        h,
+        ...new Array<number>(nModes.length).fill(1),
+      ]);
+      this.blocks.push({ conv, skip, mlp, gate });
+    }
+  }
+
+  /** x [batch, channels, n1, ..., nd] through every block. */
+  forward(x: Tensor): Tensor {
+    const h = this.config.channels;
     this.blocks.forEach((blk, i) => {
       const last = i === this.blocks.length - 1;
       const skipFno = channelLinear(x, reshapeWeight(blk.skip, h, h));
@@ -198,17 +240,6 @@ export class FNO extends Module {
       x = add(blk.mlp.forward(x), skipMlp);
       if (!last) x = gelu(x);
     });
-    if (padding) x = crop(x, padding, padding);
-    return this.projection.forward(x);
-  }
-}
-
-/** The `fno_blocks` namespace: convs.{i}, fno_skips.{i}, channel_mlp.{i}, channel_mlp_skips.{i}. */
-class BlocksContainer extends Module {
-  add<M extends Module>(name: string, m: M): M {
-    return this.child(name, m);
-  }
-  addParam(name: string, data: Float32Array, shape: number[]): Tensor {
-    return this.param(name, data, shape);
+    return x;
   }
 }

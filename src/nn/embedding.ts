@@ -1,3 +1,4 @@
+import { WgnoError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
 import { broadcastTo } from '../ops/layout';
@@ -36,4 +37,93 @@ export function gridCoordinates(spatial: readonly number[]): Float32Array {
     for (let i = 0; i < n; i++) out[a * n + i] = (Math.floor(i / inner) % spatial[a]) / spatial[a];
   }
   return out;
+}
+
+/** neuraloperator's SinusoidalEmbedding arguments in camelCase. */
+export interface SinusoidalEmbeddingConfig {
+  /** Coordinate dimension d (neuraloperator's in_channels). */
+  inChannels: number;
+  /** Frequency levels L per coordinate (neuraloperator's num_frequencies). */
+  numFrequencies: number;
+  embeddingType?: 'transformer' | 'nerf';
+  /** Base of the transformer-style wavelengths (default 10000). */
+  maxPositions?: number;
+}
+
+/**
+ * neuraloperator's SinusoidalEmbedding: each of the d coordinates p of a point becomes 2L
+ * channels, sin and cos interleaved per frequency level k = 0..L-1,
+ *   out[i * 2L + 2k] = sin(w_k p_i),  out[i * 2L + 2k + 1] = cos(w_k p_i),
+ * with w_k = maxPositions^(-2k / L) ('transformer', as neuraloperator's code computes it; its
+ * docstring's k / L is not what runs) or w_k = 2^k pi ('nerf'). Points are row-major [n, d].
+ *
+ * The embedding has no parameters and reads only coordinates, which here are host data (the
+ * same arrays a neighbour search reads), so it is evaluated on the CPU in float64 and uploaded
+ * rounded to f32: no gradient flows to the coordinates through it.
+ *
+ * @example
+ * const emb = new SinusoidalEmbedding({ inChannels: 2, numFrequencies: 4, embeddingType: 'nerf' });
+ * emb.outChannels; // 16
+ * const t = emb.upload(rt, new Float32Array([0.1, 0.2, 0.3, 0.4])); // [2, 16]
+ */
+export class SinusoidalEmbedding {
+  readonly inChannels: number;
+  readonly numFrequencies: number;
+  readonly embeddingType: 'transformer' | 'nerf';
+  readonly maxPositions: number;
+  /** Angular frequencies w_k, k = 0..L-1. */
+  readonly frequencies: Float64Array;
+
+  constructor(cfg: SinusoidalEmbeddingConfig) {
+    const fail = (msg: string): never => {
+      throw new WgnoError('SinusoidalEmbedding', msg);
+    };
+    const { inChannels, numFrequencies } = cfg;
+    if (!Number.isInteger(inChannels) || inChannels < 1)
+      fail(`inChannels must be an integer >= 1 (the coordinate dimension), got ${inChannels}`);
+    if (!Number.isInteger(numFrequencies) || numFrequencies < 1)
+      fail(`numFrequencies must be an integer >= 1, got ${numFrequencies}`);
+    this.embeddingType = cfg.embeddingType ?? 'transformer';
+    if (this.embeddingType !== 'transformer' && this.embeddingType !== 'nerf')
+      fail(`embeddingType '${String(this.embeddingType)}' is invalid; use 'transformer' or 'nerf'`);
+    this.maxPositions = cfg.maxPositions ?? 10000;
+    if (!(this.maxPositions > 0) || !Number.isFinite(this.maxPositions))
+      fail(`maxPositions must be a finite number > 0, got ${this.maxPositions}`);
+    [this.inChannels, this.numFrequencies] = [inChannels, numFrequencies];
+    const L = numFrequencies;
+    this.frequencies = Float64Array.from({ length: L }, (_, k) =>
+      this.embeddingType === 'nerf' ? 2 ** k * Math.PI : (1 / this.maxPositions) ** ((2 * k) / L),
+    );
+  }
+
+  /** 2 L d, the embedded width of one point. */
+  get outChannels(): number {
+    return 2 * this.numFrequencies * this.inChannels;
+  }
+
+  /** The embedding of row-major points [n, d] as row-major [n, 2Ld] (float64 math, f32 result). */
+  embed(coords: ArrayLike<number>): Float32Array {
+    const d = this.inChannels;
+    if (coords.length === 0 || coords.length % d !== 0)
+      throw new WgnoError(
+        'SinusoidalEmbedding',
+        `coordinates have ${coords.length} values, not a positive multiple of the dimension ${d}; pass [n, ${d}] row-major`,
+      );
+    const w = this.frequencies;
+    const out = new Float32Array((coords.length / d) * this.outChannels);
+    for (let c = 0, o = 0; c < coords.length; c++)
+      for (let k = 0; k < w.length; k++, o += 2) {
+        out[o] = Math.sin(w[k] * coords[c]);
+        out[o + 1] = Math.cos(w[k] * coords[c]);
+      }
+    return out;
+  }
+
+  /** embed() as a constant leaf tensor [n, 2Ld] (no gradient). */
+  upload(rt: Runtime, coords: ArrayLike<number>): Tensor {
+    const data = this.embed(coords);
+    return rt.tensor(data, [coords.length / this.inChannels, this.outChannels], {
+      label: `sinusoidal embedding [${coords.length / this.inChannels}, ${this.outChannels}]`,
+    });
+  }
 }

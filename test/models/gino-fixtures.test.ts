@@ -1,0 +1,20 @@
+// GINO fixtures through Node's WebGPU (the `webgpu` package): the headless runtime path.
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { init, type Runtime } from '../../src/gpu/runtime';
+import { expectErrors } from '../nn/gno_block_fixtures';
+import { GINO_FIXTURES, checkGinoFixture } from './gino-fixtures';
+
+describe('GINO vs neuraloperator fixtures (node)', () => {
+  let rt: Runtime;
+  beforeAll(async () => {
+    rt = await init();
+  });
+  afterAll(() => rt?.destroy());
+
+  for (const name of GINO_FIXTURES)
+    it(name, async () => {
+      const errors = await checkGinoFixture(rt, name);
+      if (process.env.WGNO_PRINT_ERRORS) console.log(name, errors);
+      expectErrors(name, errors, 20);
+    });
+});
