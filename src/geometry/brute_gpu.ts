@@ -7,10 +7,9 @@
 import { defineKernel } from '../gpu/kernel';
 import type { Runtime } from '../gpu/runtime';
 import source from '../../kernels/neighbor_brute.wgsl?raw';
-import { NeighborCsr } from './csr';
-import { checkEdges } from './neighbors';
+import type { NeighborCsr } from './csr';
+import { countScanWrite } from './neighbors';
 import { checkPair, checkRadius, gridParams, gridValues, makeGrid, type Points } from './points';
-import { encodeScan } from './primitives';
 import { Recorder, guarded } from './recorder';
 
 const countKernel = defineKernel({
@@ -47,19 +46,8 @@ export async function radiusNeighborsBrute(
     const rec = new Recorder(rt, 'wgno.radius_neighbors_brute');
     try {
       const points = [rec.upload('data', d.coords), rec.upload('queries', q.coords)];
-      const counts = rec.buffer('counts', q.count);
-      rec.dispatch(countKernel, params, [...points, counts], q.count);
-      const splits = rec.buffer('row_splits', q.count + 1);
-      encodeScan(rec, counts, q.count, splits);
-      const total = rec.buffer('nnz', 1);
-      await rec.submit((enc) => enc.copyBufferToBuffer(splits, 4 * q.count, total, 0, 4));
-      const nnz = new Uint32Array((await rt.readBuffer(total, 4)).buffer)[0];
-      checkEdges(op, rt, nnz, q.count);
-      const index = rec.buffer('index', nnz);
-      rec.dispatch(writeKernel, params, [...points, splits, index], q.count);
-      await rec.submit();
-      rec.release([splits, index]);
-      return new NeighborCsr(rt, q.count, d.count, nnz, splits, index);
+      const kernels = { count: countKernel, write: writeKernel };
+      return await countScanWrite(rec, op, kernels, params, points, [q.count, d.count]);
     } catch (e) {
       rec.release();
       throw e;

@@ -13,7 +13,8 @@
  * f32 distance rule that makes the comparison exact).
  */
 import { WgnoError } from '../errors';
-import { defineKernel } from '../gpu/kernel';
+import { defineKernel, type KernelDef } from '../gpu/kernel';
+import type { UniformValues } from '../gpu/uniforms';
 import type { Runtime } from '../gpu/runtime';
 import searchSource from '../../kernels/neighbor_search.wgsl?raw';
 import knnSource from '../../kernels/knn.wgsl?raw';
@@ -87,21 +88,9 @@ export async function radiusNeighbors(
     const rec = new Recorder(rt, 'wgno.radius_neighbors');
     try {
       const bins = encodeBinning(rec, d, grid, params);
-      const queryBuf = rec.upload('queries', q.coords);
-      const counts = rec.buffer('counts', q.count);
-      const searched = [bins.data, queryBuf, bins.order, bins.cellStart];
-      rec.dispatch(countKernel, params, [...searched, counts], q.count);
-      const splits = rec.buffer('row_splits', q.count + 1);
-      encodeScan(rec, counts, q.count, splits);
-      const total = rec.buffer('nnz', 1);
-      await rec.submit((enc) => enc.copyBufferToBuffer(splits, 4 * q.count, total, 0, 4));
-      const nnz = new Uint32Array((await rt.readBuffer(total, 4)).buffer)[0];
-      checkEdges(op, rt, nnz, q.count);
-      const index = rec.buffer('index', nnz);
-      rec.dispatch(writeKernel, params, [...searched, splits, index], q.count);
-      await rec.submit();
-      rec.release([splits, index]);
-      return new NeighborCsr(rt, q.count, d.count, nnz, splits, index);
+      const searched = [bins.data, rec.upload('queries', q.coords), bins.order, bins.cellStart];
+      const kernels = { count: countKernel, write: writeKernel };
+      return await countScanWrite(rec, op, kernels, params, searched, [q.count, d.count]);
     } catch (e) {
       rec.release();
       throw e;
@@ -183,6 +172,37 @@ function encodeBinning(
   const cellStart = rec.buffer('cell_start', grid.cells + 1);
   encodeBounds(rec, sorted.keys, d.count, grid.cells, cellStart);
   return { data, order: sorted.values, cellStart };
+}
+
+type GridFields = typeof gridParams.fields;
+type GridKernel = KernelDef<GridFields>;
+
+/**
+ * The two passes both radius searches share: count each query's neighbours (`kernels.count`,
+ * inputs `searched` then the counts), scan the counts into row splits, read back the total (the
+ * one readback), then write every row (`kernels.write`, inputs `searched`, splits, index).
+ */
+export async function countScanWrite(
+  rec: Recorder,
+  op: string,
+  kernels: { count: GridKernel; write: GridKernel },
+  params: UniformValues<GridFields>,
+  searched: readonly GPUBuffer[],
+  [m, n]: readonly [number, number],
+): Promise<NeighborCsr> {
+  const counts = rec.buffer('counts', m);
+  rec.dispatch(kernels.count, params, [...searched, counts], m);
+  const splits = rec.buffer('row_splits', m + 1);
+  encodeScan(rec, counts, m, splits);
+  const total = rec.buffer('nnz', 1);
+  await rec.submit((enc) => enc.copyBufferToBuffer(splits, 4 * m, total, 0, 4));
+  const nnz = new Uint32Array((await rec.rt.readBuffer(total, 4)).buffer)[0];
+  checkEdges(op, rec.rt, nnz, m);
+  const index = rec.buffer('index', nnz);
+  rec.dispatch(kernels.write, params, [...searched, splits, index], m);
+  await rec.submit();
+  rec.release([splits, index]);
+  return new NeighborCsr(rec.rt, m, n, nnz, splits, index);
 }
 
 /** Throws unless nnz indices fit one bindable buffer and row splits fit i32 (for read()). */
