@@ -6,8 +6,6 @@ import { MAX_GROUPS_PER_DIM, defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/matmul.wgsl?raw';
 import { sumTo } from './binary';
-import { sum } from './reduce';
-import { splitLeading, worthSplitting } from './split_long';
 import { requireF32 } from './elementwise';
 import type { OpDef } from './op';
 import type { OpAttrs } from './registry';
@@ -193,9 +191,5 @@ export function matmul(
   b: Tensor,
   { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
 ): Tensor {
-  // a^T b over a long shared leading axis (a weight gradient over edges): split it (split_long.ts).
-  const leading = a.shape.length === 2 && b.shape.length === 2 && transA && !transB;
-  if (leading && a.shape[0] === b.shape[0] && worthSplitting(a.shape[0], a.shape[1] * b.shape[1]))
-    return sum(apply('matmul', [splitLeading(a), splitLeading(b)], { transA, transB }), 0);
   return apply('matmul', [a, b], { transA, transB });
 }

@@ -7,7 +7,6 @@ import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/reduce.wgsl?raw';
 import { requireF32 } from './elementwise';
 import { broadcastTo, reshape } from './layout';
-import { splitLeading, worthSplitting } from './split_long';
 import type { OpDef } from './op';
 import type { OpAttrs } from './registry';
 import { affine, sqrt, square } from './unary';
@@ -189,13 +188,7 @@ function normalizeAxes(
  * const s = sum(x, -1, true); // x [B, C, N] -> [B, C, 1]
  */
 export function sum(x: Tensor, axes?: number | readonly number[], keepdim = false): Tensor {
-  const ax = normalizeAxes('sum', x, axes);
-  // A long column sum (a bias gradient over edges): in chunks, then over chunks (split_long.ts).
-  if (ax.length === 1 && ax[0] === 0 && worthSplitting(x.shape[0], x.size / x.shape[0])) {
-    const partial = apply('sum', [splitLeading(x)], { axes: [1], keepdim: false });
-    return apply('sum', [partial], { axes: [0], keepdim });
-  }
-  return apply('sum', [x], { axes: ax, keepdim });
+  return apply('sum', [x], { axes: normalizeAxes('sum', x, axes), keepdim });
 }
 
 /** Mean over `axes` (default: all), like `sum` divided by the number of elements summed. */

@@ -26,10 +26,6 @@ const products: [number[], number[], Trans][] = [
   [[64, 64], [64, 64], {}],
   [[2, 17, 40], [2, 40, 9], {}], // K over three K steps with a remainder
   [[70, 33], [65, 70], { transA: true, transB: true }], // edge tiles on every side, both transposed
-  // A weight gradient over many edges: split into chunks of 1024 rows (split_long.ts), the last
-  // one zero-padded; and an exact multiple of the chunk, with no padding.
-  [[9000, 3], [9000, 2], { transA: true }],
-  [[8192, 2], [8192, 3], { transA: true }],
 ];
 
 const cases: OpCase[] = products.map(([a, b, t]) => ({
