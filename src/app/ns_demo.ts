@@ -17,7 +17,7 @@ import { isCpuAdapter } from '../gpu/target';
 import { loadFNO } from '../models/load';
 import { sampleGrf2d } from '../pde/grf';
 import { Rng } from '../random';
-import { DIVERGING, FieldView, type Rgb } from '../viz/field_view';
+import { DIVERGING, FieldView, checkRange, type Rgb } from '../viz/field_view';
 import { ErrorPlot } from './error_plot';
 import { Readout, colorBar, fieldPanel } from './ns_dom';
 import { Simulation } from './ns_simulation';
@@ -87,8 +87,7 @@ function checkOptions(cfg: Required<NavierStokesDemoOptions>): number {
       'mountNavierStokes',
       `substeps = ${cfg.substeps}; need a whole number >= 1 that divides 1/dt = ${stepsPerUnit}`,
     );
-  if (!(cfg.range > 0 && Number.isFinite(cfg.range)))
-    throw new WgnoError('mountNavierStokes', `range = ${cfg.range}; need a finite value > 0`);
+  checkRange('mountNavierStokes', cfg.range);
   return stepsPerUnit;
 }
 

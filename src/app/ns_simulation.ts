@@ -10,16 +10,11 @@ import type { FNO } from '../models/fno';
 import { sub } from '../ops/binary';
 import { concat } from '../ops/concat';
 import { reshape } from '../ops/layout';
-import { slice } from '../ops/pad';
 import { sum } from '../ops/reduce';
 import { square } from '../ops/unary';
 import { NavierStokes2d } from '../pde/navier_stokes';
 import { assignUpdate } from '../train/optim';
-
-/** window [1, tIn, n, n] with its oldest record dropped and `next` [n, n] appended. */
-function shifted(window: Tensor, next: Tensor, tIn: number, n: number): Tensor {
-  return concat([slice(window, 1, 1, tIn), reshape(next, [1, 1, n, n])], 1);
-}
+import { shiftWindow } from '../train/rollout';
 
 export class Simulation {
   private constructor(
@@ -51,7 +46,7 @@ export class Simulation {
     const w = reshape(ns.vorticity(), [n, n]);
     const record = await rt.compile({
       outputs: [],
-      updates: [assignUpdate(window, shifted(window, w, tIn, n))],
+      updates: [assignUpdate(window, shiftWindow(window, reshape(w, [1, 1, n, n])))],
       label: 'demo.record',
     });
     const y = fno.forward(window);
@@ -59,7 +54,7 @@ export class Simulation {
     const norms = concat([reshape(sum(square(d)), [1]), reshape(sum(square(w)), [1])], 0);
     const predictStep = await rt.compile({
       outputs: [y, norms],
-      updates: [assignUpdate(window, shifted(window, y, tIn, n)), assignUpdate(diff, d)],
+      updates: [assignUpdate(window, shiftWindow(window, y)), assignUpdate(diff, d)],
       label: 'demo.fno',
     });
     return new Simulation(ns, window, record, predictStep, y, diff, norms, n);

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { WgnoError } from '../errors';
 import { init } from '../gpu/runtime';
 import { readSafetensors } from '../io/safetensors';
-import { FNO, type FNOConfig } from '../models/fno';
+import { FNO } from '../models/fno';
+import { parseSavedConfig } from '../models/load';
 import { nsRolloutPairs } from '../pde/dataset';
 import { Adam } from '../train/optim';
 import { Trainer } from '../train/trainer';
@@ -23,13 +24,7 @@ export interface EvalArgs {
 }
 
 export async function evaluate(args: EvalArgs): Promise<string> {
-  const saved = JSON.parse(await readFile(args.config, 'utf8')) as {
-    model?: FNOConfig;
-    tIn?: number;
-    tOut?: number;
-  };
-  if (!saved.model)
-    throw new WgnoError('eval', `${args.config} has no 'model' (write it with wgno train)`);
+  const saved = parseSavedConfig('eval', await readFile(args.config, 'utf8'), args.config);
   const tIn = args.tIn ?? saved.tIn ?? 10;
   const tOut = args.tOut ?? saved.tOut ?? 10;
   if (saved.model.inChannels !== tIn)

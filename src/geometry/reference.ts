@@ -11,6 +11,7 @@
  * below 2^-126 (about 1e-38) but are not 0 could then be classified differently.
  */
 import { WgnoError } from '../errors';
+import { transposeRows } from '../ops/csr';
 import { checkK, checkPair, checkRadius } from './points';
 
 /** A CSR graph on the CPU: row q's neighbours are index[rowSplits[q] .. rowSplits[q + 1]). */
@@ -89,13 +90,8 @@ export function bruteForceKnn(
  */
 export function transposeCsrReference(csr: CsrArrays, nData: number): CsrArrays {
   validateCsr(csr.rowSplits, csr.index, nData);
-  const rowSplits = new Int32Array(nData + 1);
-  for (const j of csr.index) rowSplits[j + 1]++;
-  for (let j = 0; j < nData; j++) rowSplits[j + 1] += rowSplits[j];
-  const fill = rowSplits.slice(0, nData);
-  const index = new Int32Array(csr.index.length);
-  csr.index.forEach((j, e) => (index[fill[j]++] = e));
-  return { rowSplits, index };
+  const { perm, splits } = transposeRows(csr.index, nData);
+  return { rowSplits: splits, index: perm };
 }
 
 /**

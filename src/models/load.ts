@@ -46,18 +46,27 @@ export async function loadFNO(
   configUrl: string,
 ): Promise<LoadedFNO> {
   const [w, c] = await Promise.all([fetchOk(weightsUrl, 'weights'), fetchOk(configUrl, 'config')]);
-  let config: SavedFNOConfig;
-  try {
-    config = (await c.json()) as SavedFNOConfig;
-  } catch (e) {
-    throw new WgnoError('loadFNO', `the config ${configUrl} is not JSON: ${String(e)}`);
-  }
-  if (typeof config !== 'object' || config === null || typeof config.model !== 'object')
-    throw new WgnoError(
-      'loadFNO',
-      `the config ${configUrl} has no "model" object; expected wgno train's config.json ({ "model": { "nModes": [...], "hiddenChannels": ..., ... }, "tIn": ... })`,
-    );
+  const config = parseSavedConfig('loadFNO', await c.text(), configUrl);
   const fno = new FNO(rt, config.model);
   fno.loadStateDict(readSafetensors(await w.arrayBuffer()));
   return { fno, config };
+}
+
+/**
+ * `wgno train`'s config.json from its text, checked to hold a "model" object; `op` and `name`
+ * (the file or URL) go into the error.
+ */
+export function parseSavedConfig(op: string, text: string, name: string): SavedFNOConfig {
+  let config: SavedFNOConfig;
+  try {
+    config = JSON.parse(text) as SavedFNOConfig;
+  } catch (e) {
+    throw new WgnoError(op, `the config ${name} is not JSON: ${String(e)}`);
+  }
+  if (typeof config !== 'object' || config === null || typeof config.model !== 'object')
+    throw new WgnoError(
+      op,
+      `the config ${name} has no "model" object; expected wgno train's config.json ({ "model": { "nModes": [...], "hiddenChannels": ..., ... }, "tIn": ... })`,
+    );
+  return config;
 }

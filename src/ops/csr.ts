@@ -91,8 +91,14 @@ function checkIndex(index: ArrayLike<number>, nPoints: number): void {
   }
 }
 
-/** Row splits of `rows` rows from each edge's row, and the edges grouped by row (stable). */
-function transpose(rowOf: Int32Array, rows: number): { perm: Int32Array; splits: Int32Array } {
+/**
+ * Row splits of `rows` rows from each edge's row, and the edges grouped by row (stable: ascending
+ * edge within a row). A counting sort; the transposed CSR of a neighbour list.
+ */
+export function transposeRows(
+  rowOf: Int32Array,
+  rows: number,
+): { perm: Int32Array; splits: Int32Array } {
   const splits = new Int32Array(rows + 1);
   for (const r of rowOf) splits[r + 1]++;
   for (let r = 0; r < rows; r++) splits[r + 1] += splits[r];
@@ -129,7 +135,7 @@ export function buildCsr(
     n: nPoints,
     nnz,
     byQuery: { rows: m, index: queryOf, perm: identity, splits },
-    byPoint: { rows: nPoints, index: pointOf, ...transpose(pointOf, nPoints) },
+    byPoint: { rows: nPoints, index: pointOf, ...transposeRows(pointOf, nPoints) },
   };
 }
 

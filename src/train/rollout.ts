@@ -23,10 +23,18 @@ export function rolloutPairs(
     const target = slice(y, 1, t, t + 1);
     const pred = checkedForward(model, window, target.shape, true);
     out.push([pred, target]);
-    // Time is the channel axis: drop the oldest step, append the prediction.
-    if (t + 1 < r.tOut) window = r.tIn > 1 ? concat([slice(window, 1, 1, r.tIn), pred], 1) : pred;
+    if (t + 1 < r.tOut) window = shiftWindow(window, pred);
   }
   return out;
+}
+
+/**
+ * The input window of the next rollout step: window [B, T, ...] (time is the channel axis, oldest
+ * first) with its oldest step dropped and `next` [B, 1, ...] appended.
+ */
+export function shiftWindow(window: Tensor, next: Tensor): Tensor {
+  const t = window.shape[1];
+  return t > 1 ? concat([slice(window, 1, 1, t), next], 1) : next;
 }
 
 /** model.forward(x), with errors that say the Trainer fed it and what shape it had to give. */

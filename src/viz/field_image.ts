@@ -3,7 +3,7 @@
  * values already on the CPU (a prediction read back once, user data), drawn with putImageData.
  */
 import { WgnoError } from '../errors';
-import { DIVERGING, divergingColor, type Rgb } from './field_view';
+import { DIVERGING, checkRange, divergingColor, type Rgb } from './field_view';
 
 /**
  * @example
@@ -19,8 +19,7 @@ export function fieldImage(
   const { range, stops = DIVERGING } = opts;
   if (values.length < n0 * n1 || !(n0 >= 1 && n1 >= 1))
     throw new WgnoError('fieldImage', `${values.length} values cannot fill ${n0} x ${n1} pixels`);
-  if (!(range > 0 && Number.isFinite(range)))
-    throw new WgnoError('fieldImage', `range = ${range}; need a finite value > 0`);
+  checkRange('fieldImage', range);
   const px = new Uint8ClampedArray(n0 * n1 * 4);
   for (let i = 0; i < n0 * n1; i++) {
     const c = divergingColor(values[i] / range, stops);

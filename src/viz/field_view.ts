@@ -32,6 +32,12 @@ export function divergingColor(t: number, stops: readonly Rgb[] = DIVERGING): Rg
   return [0, 1, 2].map((c) => stops[s][c] + (stops[s + 1][c] - stops[s][c]) * f) as unknown as Rgb;
 }
 
+/** The colour range of a field view: values at +-range get the ends of the map. */
+export function checkRange(op: string, range: number): void {
+  if (!(range > 0 && Number.isFinite(range)))
+    throw new WgnoError(op, `range = ${range}; need a finite value > 0`);
+}
+
 const UNIFORM_BYTES = 32 + 16 * 16;
 
 export class FieldView {
@@ -91,8 +97,7 @@ export class FieldView {
         'FieldView.render',
         `field ${field.dtype} ${fmtShape(s)}, index ${index}; need f32 [..., n0, n1] with 0 <= index < ${batch} (the product of the leading axes)`,
       );
-    if (!(range > 0 && Number.isFinite(range)))
-      throw new WgnoError('FieldView.render', `range = ${range}; need a finite value > 0`);
+    checkRange('FieldView.render', range);
     const u = new Uint32Array(this.host);
     u.set([n0, n1, index * n0 * n1], 0);
     new Float32Array(this.host)[4] = range;
