@@ -1,8 +1,7 @@
 /** `wgno darcy-generate`: a Darcy-flow data set (coeff, sol [n, s, s]) on the GPU, written atomically. */
-import { init } from '../gpu/runtime';
 import { writeFileAtomic } from '../io/atomic_file';
 import { generateDarcy, writeDarcyDataset } from '../pde/darcy_dataset';
-import { progressBar } from './progress';
+import { gpuJob } from './progress';
 
 export interface DarcyGenerateArgs {
   n: number;
@@ -14,9 +13,7 @@ export interface DarcyGenerateArgs {
 }
 
 export async function darcyGenerate(args: DarcyGenerateArgs, signal: AbortSignal): Promise<void> {
-  const rt = await init();
-  const bar = progressBar('darcy-generate (samples)');
-  try {
+  await gpuJob('darcy-generate (samples)', async (rt, bar) => {
     const ds = await generateDarcy(rt, {
       n: args.n,
       s: args.s,
@@ -33,8 +30,5 @@ export async function darcyGenerate(args: DarcyGenerateArgs, signal: AbortSignal
     process.stderr.write(
       `wrote ${args.out}: coeff, sol [${ds.sol.shape.join(', ')}]; CG ${iters.toFixed(0)} iterations on average, worst relative residual ${worst.toExponential(1)}\n`,
     );
-  } finally {
-    bar.stop();
-    rt.destroy();
-  }
+  });
 }

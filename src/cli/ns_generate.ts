@@ -1,11 +1,10 @@
 /** `wgno ns-generate`: a Navier-Stokes data set in the FNO layout, written atomically. */
 import { readFile } from 'node:fs/promises';
 import { WgnoError } from '../errors';
-import { init } from '../gpu/runtime';
 import { writeFileAtomic } from '../io/atomic_file';
 import { readSafetensors } from '../io/safetensors';
 import { generateNavierStokes, writeNsDataset } from '../pde/dataset';
-import { progressBar } from './progress';
+import { gpuJob } from './progress';
 
 export interface NsGenerateArgs {
   n: number;
@@ -39,9 +38,7 @@ async function readInit(path: string, count: number, s: number): Promise<Float32
 
 export async function nsGenerate(args: NsGenerateArgs, signal: AbortSignal): Promise<void> {
   const initial = args.init ? await readInit(args.init, args.n, args.solverRes) : undefined;
-  const rt = await init();
-  const bar = progressBar('ns-generate (time units)');
-  try {
+  await gpuJob('ns-generate (time units)', async (rt, bar) => {
     const ds = await generateNavierStokes(rt, {
       count: args.n,
       res: args.res,
@@ -60,8 +57,5 @@ export async function nsGenerate(args: NsGenerateArgs, signal: AbortSignal): Pro
     process.stderr.write(
       `wrote ${args.out}: a [${ds.a.shape.join(', ')}], u [${ds.u.shape.join(', ')}]\n`,
     );
-  } finally {
-    bar.stop();
-    rt.destroy();
-  }
+  });
 }

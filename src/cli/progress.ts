@@ -3,6 +3,7 @@
  * every 10% when stderr is not one (CI logs, pipes).
  */
 import { SingleBar, Presets } from 'cli-progress';
+import { init, type Runtime } from '../gpu/runtime';
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -44,4 +45,22 @@ export function progressBar(label: string): Progress {
     },
     stop() {},
   };
+}
+
+/**
+ * A long GPU job of the command: a runtime and a progress bar, both released however the job
+ * ends (finished, failed or interrupted).
+ */
+export async function gpuJob<T>(
+  label: string,
+  job: (rt: Runtime, bar: Progress) => Promise<T>,
+): Promise<T> {
+  const rt = await init();
+  const bar = progressBar(label);
+  try {
+    return await job(rt, bar);
+  } finally {
+    bar.stop();
+    rt.destroy();
+  }
 }

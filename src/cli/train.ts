@@ -10,7 +10,6 @@ import { mkdir, readFile, writeFile, appendFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WgnoError } from '../errors';
-import { init } from '../gpu/runtime';
 import { writeFileAtomic } from '../io/atomic_file';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { FNO, type FNOConfig } from '../models/fno';
@@ -18,7 +17,7 @@ import { nsRolloutPairs } from '../pde/dataset';
 import { readCheckpointFile, writeCheckpointFile } from '../train/checkpoint';
 import { Adam, StepLR } from '../train/optim';
 import { Trainer } from '../train/trainer';
-import { progressBar } from './progress';
+import { gpuJob } from './progress';
 import { report } from './report';
 
 export interface TrainConfig {
@@ -90,9 +89,7 @@ export async function train(
   await mkdir(cfg.out, { recursive: true });
   const ckptPath = join(cfg.out, 'checkpoint.safetensors');
   const logPath = join(cfg.out, 'log.csv');
-  const rt = await init();
-  const bar = progressBar('train (epochs)');
-  try {
+  await gpuJob('train (epochs)', async (rt, bar) => {
     const modelConfig: FNOConfig = { ...cfg.model, inChannels: cfg.tIn, outChannels: 1 };
     const model = new FNO(rt, { seed: cfg.seed, ...modelConfig });
     const optimizer = new Adam(model.namedParameters(), {
@@ -144,8 +141,5 @@ export async function train(
     process.stderr.write(
       `wrote ${cfg.out}/weights.safetensors, config.json, log.csv, report.html\n`,
     );
-  } finally {
-    bar.stop();
-    rt.destroy();
-  }
+  });
 }
