@@ -1,8 +1,10 @@
-import { WgnoError } from '../errors';
+import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
-import { broadcastTo } from '../ops/layout';
+import { mul } from '../ops/binary';
+import { broadcastTo, reshape, unsqueeze } from '../ops/layout';
 import { concat } from '../ops/concat';
+import { cos, sin } from '../ops/unary';
 
 /**
  * neuraloperator's GridEmbeddingND on [0, 1]^d: appends d channels holding the coordinates
@@ -57,14 +59,18 @@ export interface SinusoidalEmbeddingConfig {
  * with w_k = maxPositions^(-2k / L) ('transformer', as neuraloperator's code computes it; its
  * docstring's k / L is not what runs) or w_k = 2^k pi ('nerf'). Points are row-major [n, d].
  *
- * The embedding has no parameters and reads only coordinates, which here are host data (the
- * same arrays a neighbour search reads), so it is evaluated on the CPU in float64 and uploaded
- * rounded to f32: no gradient flows to the coordinates through it.
+ * Two paths, same layout. `embed`/`upload` take host coordinates (the arrays a neighbour search
+ * reads), evaluate in float64 on the CPU and upload the result rounded to f32: a constant, no
+ * gradient. `embedTensor` takes a coordinate tensor [..., d] and records the embedding as GPU ops
+ * (x * w, sin, cos, interleave), so gradients flow back to the coordinates; it rounds w_k and
+ * w_k p to f32 first, so it agrees with `embed` to about |w_k p| 2^-24, not bit for bit.
  *
  * @example
  * const emb = new SinusoidalEmbedding({ inChannels: 2, numFrequencies: 4, embeddingType: 'nerf' });
  * emb.outChannels; // 16
- * const t = emb.upload(rt, new Float32Array([0.1, 0.2, 0.3, 0.4])); // [2, 16]
+ * const t = emb.upload(rt, new Float32Array([0.1, 0.2, 0.3, 0.4])); // [2, 16], constant
+ * const p = rt.tensor([0.1, 0.2, 0.3, 0.4], [2, 2], { requiresGrad: true });
+ * sum(emb.embedTensor(p)).backward(); // p.grad [2, 2]
  */
 export class SinusoidalEmbedding {
   readonly inChannels: number;
@@ -73,6 +79,8 @@ export class SinusoidalEmbedding {
   readonly maxPositions: number;
   /** Angular frequencies w_k, k = 0..L-1. */
   readonly frequencies: Float64Array;
+  /** The frequencies as an f32 constant [L], uploaded once per runtime (embedTensor). */
+  private readonly frequencyTensors = new WeakMap<Runtime, Tensor>();
 
   constructor(cfg: SinusoidalEmbeddingConfig) {
     const fail = (msg: string): never => {
@@ -125,5 +133,36 @@ export class SinusoidalEmbedding {
     return rt.tensor(data, [coords.length / this.inChannels, this.outChannels], {
       label: `sinusoidal embedding [${coords.length / this.inChannels}, ${this.outChannels}]`,
     });
+  }
+
+  /**
+   * The embedding of coordinates [..., d] as GPU ops, [..., 2Ld] (same layout as embed);
+   * differentiable with respect to the coordinates: d out[2k] / dp = w_k cos(w_k p), and
+   * d out[2k + 1] / dp = -w_k sin(w_k p).
+   */
+  embedTensor(coords: Tensor): Tensor {
+    const d = this.inChannels;
+    const r = coords.shape.length;
+    if (r === 0 || coords.shape[r - 1] !== d)
+      throw new WgnoError(
+        'SinusoidalEmbedding',
+        `coordinates ${fmtShape(coords.shape)} must end in the dimension ${d}: pass [n, ${d}] or [batch, n, ${d}]`,
+      );
+    const angles = mul(unsqueeze(coords, -1), this.frequencyTensor(coords.rt)); // [..., d, L]
+    // [..., d, L, 2]: sin and cos side by side, so row-major order is neuraloperator's interleave.
+    const pairs = concat([unsqueeze(sin(angles), -1), unsqueeze(cos(angles), -1)], -1);
+    return reshape(pairs, [...coords.shape.slice(0, -1), this.outChannels]);
+  }
+
+  /** The frequencies w_k as an f32 constant [L] on `rt` (uploaded on first use, then reused). */
+  frequencyTensor(rt: Runtime): Tensor {
+    let w = this.frequencyTensors.get(rt);
+    if (!w) {
+      w = rt.tensor(Float32Array.from(this.frequencies), [this.numFrequencies], {
+        label: `sinusoidal frequencies [${this.numFrequencies}]`,
+      });
+      this.frequencyTensors.set(rt, w);
+    }
+    return w;
   }
 }

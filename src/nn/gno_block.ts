@@ -42,9 +42,9 @@ export interface GNOBlockConfig {
 }
 
 /**
- * Points: host coordinates, row-major [n, coordDim] (embedded on the CPU, see
- * SinusoidalEmbedding), or a tensor [n, coordDim] when there is no positional embedding (then
- * gradients reach the coordinates).
+ * Points: host coordinates, row-major [n, coordDim] (embedded on the CPU into a constant, see
+ * SinusoidalEmbedding), or a tensor [n, coordDim] (embedded on the GPU, if at all, so gradients
+ * reach the coordinates).
  */
 export type Coordinates = ArrayLike<number> | Tensor;
 
@@ -153,23 +153,18 @@ export class GNOBlock extends Module {
    * What the kernel reads for `count` points: their embedding [count, 2 L coordDim], or the
    * coordinates [count, coordDim]. `name` ('y' or 'x') is for error messages. Host coordinates
    * become a new constant leaf on every call: record the graph once and replay it (rt.compile)
-   * rather than calling forward per step.
+   * rather than calling forward per step. A coordinate tensor is embedded with GPU ops.
    */
   kernelInput(p: Coordinates, count: number, name: 'y' | 'x'): Tensor {
     const d = this.config.coordDim;
     const role = name === 'y' ? 'data points' : 'queries';
     if (p instanceof Tensor) {
-      if (this.posEmbedding)
-        throw new WgnoError(
-          'GNOBlock',
-          `${name} is a tensor, but the sinusoidal embedding is evaluated on the CPU: pass host coordinates (e.g. a Float32Array [${count} * ${d}]), or use posEmbeddingType null`,
-        );
       if (p.shape.length !== 2 || p.shape[0] !== count || p.shape[1] !== d)
         throw new WgnoError(
           'GNOBlock',
           `${name} ${fmtShape(p.shape)} must be [${count}, ${d}]: the neighbourhoods' ${role}, coordDim ${d}`,
         );
-      return p;
+      return this.posEmbedding ? this.posEmbedding.embedTensor(p) : p;
     }
     if (p.length !== count * d)
       throw new WgnoError(

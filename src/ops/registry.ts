@@ -29,6 +29,8 @@ export interface OpAttrs {
   log: NoAttrs;
   sqrt: NoAttrs;
   square: NoAttrs;
+  sin: NoAttrs;
+  cos: NoAttrs;
   gelu: NoAttrs;
   tanh: NoAttrs;
   relu: NoAttrs;
@@ -106,6 +108,8 @@ const build = (): Registry => ({
   log: u.logDef,
   sqrt: u.sqrtDef,
   square: u.squareDef,
+  sin: u.sinDef,
+  cos: u.cosDef,
   gelu: u.geluDef,
   tanh: u.tanhDef,
   relu: u.reluDef,

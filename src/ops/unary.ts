@@ -36,6 +36,8 @@ const UNARY_CODES = {
   gelu_grad: 10,
   affine: 11,
   pow_scalar: 12,
+  sin: 13,
+  cos: 14,
 } as const;
 type UnaryName = keyof typeof UNARY_CODES;
 
@@ -95,6 +97,8 @@ export const squareDef = unaryOp<NoAttrs>(
   (v) => v * v,
   ({ g }, x) => mul(g, affine(x, 2, 0)),
 );
+export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
+export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
 export const geluDef = unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => mul(g, geluGrad(x)));
 export const tanhDef = unaryOp<NoAttrs>('tanh', Math.tanh, ({ g, out }) =>
   mul(g, affine(square(out), -1, 1)),
@@ -146,6 +150,10 @@ export const exp = (x: Tensor): Tensor => apply('exp', [x], none);
 export const log = (x: Tensor): Tensor => apply('log', [x], none);
 export const sqrt = (x: Tensor): Tensor => apply('sqrt', [x], none);
 export const square = (x: Tensor): Tensor => apply('square', [x], none);
+/** Sine (radians): absolute error ~1e-7 for |x| <= 300, more beyond (see kernels/unary.wgsl). */
+export const sin = (x: Tensor): Tensor => apply('sin', [x], none);
+/** Cosine (radians), as accurate as sin. */
+export const cos = (x: Tensor): Tensor => apply('cos', [x], none);
 /** Exact GELU, x * Phi(x) with the erf form (PyTorch's default, not the tanh approximation). */
 export const gelu = (x: Tensor): Tensor => apply('gelu', [x], none);
 export const tanh = (x: Tensor): Tensor => apply('tanh', [x], none);

@@ -137,9 +137,10 @@ describe('GNOBlock', () => {
     expect(() => gno.forward({ y, x: [0, 0], fY, neighbors: nb })).toThrow(
       /x has 2 coordinates; expected 3 queries/,
     );
-    const yt = rt.tensor(y, [3, 2]);
-    expect(() => gno.forward({ y: yt, fY, neighbors: nb })).toThrow(
-      /y is a tensor, but the sinusoidal embedding is evaluated on the CPU/,
+    // A coordinate tensor is embedded on the GPU (embedding.browser.test.ts); its shape is checked.
+    const y3 = rt.tensor(new Float32Array(9), [3, 3]);
+    expect(() => gno.forward({ y: y3, fY, neighbors: nb })).toThrow(
+      /y \[3, 3\] must be \[3, 2\]: the neighbourhoods' data points, coordDim 2/,
     );
     const raw = new GNOBlock(rt, { ...base, posEmbeddingType: null, channelMlpLayers: [4] });
     expect(() =>

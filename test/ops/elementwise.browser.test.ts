@@ -8,6 +8,8 @@ const unary: [string, (x: w.Tensor) => w.Tensor, boolean?][] = [
   ['log', w.log, true],
   ['sqrt', w.sqrt, true],
   ['square', w.square],
+  ['sin', w.sin],
+  ['cos', w.cos],
   ['gelu', w.gelu],
   ['tanh', w.tanh],
   ['relu', w.relu],
@@ -26,6 +28,18 @@ for (const [name, fn, positive] of unary) {
     cases.push({ name: `${name} ${JSON.stringify(shape)}`, inputs: [{ shape, positive }], fn });
 }
 // step is piecewise constant: forward only (its gradient is zero almost everywhere).
+// sin/cos past the first few periods: every quadrant of the kernel's range reduction, |x| ~ 1e2.
+// The GPU rounds 40x to f32 (up to 2^-18 absolute) before the sine, hence the looser forward bound.
+for (const [name, fn] of [
+  ['sin', w.sin],
+  ['cos', w.cos],
+] as const)
+  cases.push({
+    name: `${name}(40 x) [257]`,
+    inputs: [{ shape: [257] }],
+    fn: (x) => fn(w.mulScalar(x, 40)),
+    tol: 2e-5,
+  });
 cases.push({ name: 'step [97]', inputs: [{ shape: [97] }], fn: w.step, skipGrad: true });
 
 const binary: [string, (a: w.Tensor, b: w.Tensor) => w.Tensor, boolean?][] = [

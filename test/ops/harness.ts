@@ -36,6 +36,8 @@ export interface OpCase {
   gradTol?: number;
   skipGrad?: boolean;
   seed?: number;
+  /** Constant leaves that `fn` reads besides its inputs, with the values the reference uses. */
+  constants?: (xs: Tensor[]) => [Tensor, ArrayLike<number>][];
 }
 
 const EPS = 1e-6;
@@ -70,6 +72,7 @@ export async function checkCase(rt: Runtime, c: OpCase): Promise<void> {
     return t;
   });
   const y = c.fn(...xs);
+  for (const [t, v] of c.constants?.(xs) ?? []) feeds.set(t, Float64Array.from(v));
 
   const [want] = evaluateReference([y], feeds);
   const got = await y.read();
