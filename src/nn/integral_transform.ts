@@ -13,7 +13,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
-import { add, mul } from '../ops/binary';
+import { mul } from '../ops/binary';
 import { concat } from '../ops/concat';
 import type { Neighborhoods } from '../ops/csr';
 import { gatherRows } from '../ops/gather_rows';
@@ -60,7 +60,7 @@ export class LinearChannelMLP extends Module {
 
   forward(x: Tensor): Tensor {
     this.fcs.forEach(({ w, b }, k) => {
-      x = add(matmul(x, w, { transB: true }), b);
+      x = matmul(x, w, { transB: true, bias: b });
       if (k + 1 < this.fcs.length) x = gelu(x);
     });
     return x;

@@ -1,11 +1,10 @@
 /**
  * The pointwise channel linear map of neuraloperator's ChannelMLP (a 1x1 convolution): every
- * spatial point's channel vector goes through the same [Cout, Cin] matrix. A composite of matmul,
- * reshape and add, so its gradient comes from theirs.
+ * spatial point's channel vector goes through the same [Cout, Cin] matrix. A matmul with a per-row
+ * bias between reshapes, so its gradient comes from matmul's.
  */
 import { WgnoError, fmtShape } from '../errors';
 import type { Tensor } from '../graph/tensor';
-import { add } from './binary';
 import { reshape } from './layout';
 import { matmul } from './matmul';
 
@@ -33,7 +32,8 @@ export function channelLinear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor 
     throw new WgnoError('channel_linear', `${show}: bias must be [Cout] = [${cout}]`);
   }
   const points = spatial.reduce((p, d) => p * d, 1);
-  let y = matmul(weight, reshape(x, [batch, cin, points])); // [B, Cout, N]
-  if (bias) y = add(y, reshape(bias, [cout, 1]));
+  const y = matmul(weight, reshape(x, [batch, cin, points]), {
+    bias: bias && reshape(bias, [cout, 1]),
+  }); // [B, Cout, N]
   return reshape(y, [batch, cout, ...spatial]);
 }

@@ -5,9 +5,10 @@ import type { Tensor } from '../graph/tensor';
 import { MAX_GROUPS_PER_DIM, defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/matmul.wgsl?raw';
+import splitSource from '../../kernels/matmul_split.wgsl?raw';
 import { sumTo } from './binary';
 import { requireF32 } from './elementwise';
-import type { OpDef } from './op';
+import type { Dispatch, OpDef } from './op';
 import type { OpAttrs } from './registry';
 
 type MatmulAttrs = OpAttrs['matmul'];
@@ -23,6 +24,7 @@ export const matmulParams = new UniformLayout('MatmulParams', {
   b_row: 'u32',
   b_col: 'u32',
   batch: 'u32',
+  k_chunk: 'u32',
   batch_shape: { vec4: 'u32', length: 6 },
   a_batch: { vec4: 'u32', length: 6 },
   b_batch: { vec4: 'u32', length: 6 },
@@ -33,13 +35,55 @@ const entry = (name: string) =>
     entry: name,
     source,
     params: matmulParams,
-    storage: ['read', 'read', 'read_write'],
+    storage: ['read', 'read', 'read_write', 'read'],
   });
 const K = { workgroup: entry('main'), lane: entry('lane') };
+export const matmulSplitParams = new UniformLayout('SplitParams', {
+  n_out: 'u32',
+  slices: 'u32',
+  m: 'u32',
+  n: 'u32',
+});
+const splitSum = defineKernel({
+  name: 'matmul_split',
+  source: splitSource,
+  params: matmulSplitParams,
+  storage: ['read', 'read', 'read_write'],
+});
 
 /** kernels/matmul.wgsl: 16 x 16 threads per workgroup, each computing 4 x 4 of a 64 x 64 tile. */
 const MATMUL_THREADS = 256;
 const TILE = 64;
+/** The lane kernel's output block per invocation: 8 x 8. */
+const LANE_BLOCK = 8;
+
+/**
+ * Split K when a product has too few output blocks to fill the device and a long K (weight
+ * gradients: [in, E] x [E, out] over E edges or points). Slices of at least MIN_CHUNK k each,
+ * enough of them to reach TARGET blocks; the partials cost slices x outputs floats of scratch,
+ * at most MAX_PARTIAL_BYTES. Both depend only on the shapes, so the summation order is fixed.
+ */
+const SPLIT = {
+  lane: { target: 2048, minChunk: 512 },
+  workgroup: { target: 128, minChunk: 1024 },
+};
+const MAX_PARTIAL_BYTES = 64 * 2 ** 20;
+
+/** Slices of K for a product with `blocks` output blocks and `outputs` floats (1: no split). */
+export function kSlices(
+  kernels: 'lane' | 'workgroup',
+  blocks: number,
+  k: number,
+  outputs: number,
+): number {
+  const { target, minChunk } = SPLIT[kernels];
+  if (blocks >= target || k < 2 * minChunk) return 1;
+  const wanted = Math.min(Math.ceil(target / blocks), Math.floor(k / minChunk));
+  const fit = Math.floor(MAX_PARTIAL_BYTES / (4 * outputs));
+  const slices = Math.max(1, Math.min(wanted, fit));
+  // Equal chunks: the last slice is never empty.
+  return Math.ceil(k / Math.ceil(k / slices));
+}
 
 /** The logical matrix dims of both operands and the broadcast batch shape. */
 interface Dims {
@@ -47,6 +91,8 @@ interface Dims {
   k: number;
   n: number;
   batch: number[];
+  /** The operands as error messages name them. */
+  show: string;
 }
 
 function dims(a: Shape, b: Shape, { transA, transB }: MatmulAttrs): Dims {
@@ -82,32 +128,53 @@ function dims(a: Shape, b: Shape, { transA, transB }: MatmulAttrs): Dims {
     }
     batch.push(da === 1 ? db : da);
   }
-  return { m, k: ka, n, batch };
+  return { m, k: ka, n, batch, show };
+}
+
+/** Where a bias adds: 1 per column (bias [N]), 2 per row (bias [M, 1]); 0 without one. */
+function biasMode(bias: TensorSpec | undefined, m: number, n: number, show: string): 0 | 1 | 2 {
+  if (!bias) return 0;
+  const s = bias.shape;
+  if (s.length === 1 && s[0] === n) return 1;
+  if (s.length === 2 && s[0] === m && s[1] === 1) return 2;
+  throw new WgnoError(
+    'matmul',
+    `${show}: bias ${fmtShape(s)} must be [N] = [${n}] (one per column) or [M, 1] = [${m}, 1] (one per row)`,
+  );
 }
 
 export const matmulDef: OpDef<MatmulAttrs> = {
   name: 'matmul',
-  infer([a, b], attrs) {
-    requireF32('matmul', [a, b]);
-    const { m, n, batch } = dims(a.shape, b.shape, attrs);
+  infer([a, b, bias], attrs) {
+    requireF32('matmul', bias ? [a, b, bias] : [a, b]);
+    const { m, n, batch, show } = dims(a.shape, b.shape, attrs);
+    biasMode(bias, m, n, show);
     return { shape: [...batch, m, n], dtype: 'f32' };
   },
-  lower({ inputs: [a, b], attrs, target }) {
-    const { m, k, n, batch } = dims(a.shape, b.shape, attrs);
+  lower({ inputs: [a, b, bias], attrs, target }) {
+    const { m, k, n, batch, show } = dims(a.shape, b.shape, attrs);
     const nBatch = numel(batch);
+    const outputs = nBatch * m * n;
+    const lane = target.kernels === 'lane';
+    const blocks = lane
+      ? nBatch * Math.ceil(m / LANE_BLOCK) * Math.ceil(n / LANE_BLOCK)
+      : nBatch * Math.ceil(m / TILE) * Math.ceil(n / TILE);
+    const slices = kSlices(target.kernels, blocks, k, outputs);
     const rowTiles = Math.ceil(m / TILE);
-    if (nBatch > MAX_GROUPS_PER_DIM || rowTiles > MAX_GROUPS_PER_DIM) {
+    if (!lane && (nBatch * slices > MAX_GROUPS_PER_DIM || rowTiles > MAX_GROUPS_PER_DIM)) {
       throw new WgnoError(
         'matmul',
-        `batch ${nBatch} or M = ${m} exceeds the ${MAX_GROUPS_PER_DIM}-workgroup grid limit; split the product`,
+        `${show}: batch ${nBatch} or M = ${m} exceeds the ${MAX_GROUPS_PER_DIM}-workgroup grid limit; split the product`,
       );
     }
+    const BIAS = biasMode(bias, m, n, show);
     const params = {
       m,
       n,
       k,
       batch_rank: batch.length,
       batch: nBatch,
+      k_chunk: Math.ceil(k / slices),
       // Logical A[m, k] and B[k, n] as strides into the stored (possibly transposed) matrices.
       a_row: attrs.transA ? 1 : k,
       a_col: attrs.transA ? m : 1,
@@ -117,26 +184,57 @@ export const matmulDef: OpDef<MatmulAttrs> = {
       a_batch: batchStrides(a.shape, batch),
       b_batch: batchStrides(b.shape, batch),
     };
-    const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
-    if (target.kernels === 'lane') {
-      const blocks = nBatch * Math.ceil(m / 4) * Math.ceil(n / 4);
-      return { dispatches: [{ kernel: K.lane, params, bindings, grid: grid1d(blocks) }] };
+    // Scratch 0: a 4-byte stand-in for an absent bias; scratch 1: the split-K partials.
+    const biasSlot = bias ? { input: 2 } : { scratch: 0 };
+    const scratch = slices > 1 ? [4, 4 * slices * outputs] : [4];
+    const product = slices > 1 ? { scratch: 1 } : { output: true as const };
+    const bindings = [{ input: 0 }, { input: 1 }, product, biasSlot];
+    const overrides = { BIAS };
+    const dispatches: Dispatch[] = [
+      lane
+        ? { kernel: K.lane, overrides, params, bindings, grid: grid1d(blocks * slices) }
+        : {
+            kernel: K.workgroup,
+            overrides: { ...overrides, WG: MATMUL_THREADS },
+            params,
+            bindings,
+            grid: [Math.ceil(n / TILE), rowTiles, nBatch * slices],
+          },
+    ];
+    if (slices > 1) {
+      dispatches.push({
+        kernel: splitSum,
+        overrides,
+        params: { n_out: outputs, slices, m, n },
+        bindings: [{ scratch: 1 }, biasSlot, { output: true }],
+        grid: grid1d(outputs),
+      });
     }
-    const grid: [number, number, number] = [Math.ceil(n / TILE), rowTiles, nBatch];
-    const kernel = K.workgroup;
-    return { dispatches: [{ kernel, overrides: { WG: MATMUL_THREADS }, params, bindings, grid }] };
+    return { dispatches, scratch };
   },
   // With A' = op(A), B' = op(B): dA' = g B'^T and dB' = A'^T g. The trans flags express each
   // product (and its transpose, for a transposed operand) without a permute; batch dims that were
-  // broadcast are summed back by sumTo.
-  vjp({ g, inputs: [a, b], attrs: { transA, transB }, needs }) {
+  // broadcast (and, for the bias, the rows or columns it was added along) are summed by sumTo.
+  vjp({ g, inputs: [a, b, bias], attrs: { transA, transB }, needs }) {
     const da = () =>
       transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transB: !transB });
     const db = () =>
       transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA });
-    return [needs[0] ? sumTo(da(), a.shape) : null, needs[1] ? sumTo(db(), b.shape) : null];
+    return [
+      needs[0] ? sumTo(da(), a.shape) : null,
+      needs[1] ? sumTo(db(), b.shape) : null,
+      bias && needs[2] ? sumTo(g, bias.shape) : null,
+    ];
   },
-  reference: ([a, b], [sa, sb], attrs) => referenceMatmul(a, b, sa, sb, attrs),
+  reference: ([a, b, bias], [sa, sb, sbias], attrs) => {
+    const y = referenceMatmul(a, b, sa, sb, attrs);
+    if (bias) {
+      const { m, n } = dims(sa.shape, sb.shape, attrs);
+      const perColumn = sbias.shape.length === 1;
+      for (let i = 0; i < y.length; i++) y[i] += bias[perColumn ? i % n : Math.floor(i / n) % m];
+    }
+    return y;
+  },
 };
 
 /** Element strides of an operand's batch dims read at the broadcast batch shape (0 where stretched). */
@@ -180,16 +278,23 @@ function referenceMatmul(
 
 /**
  * Batched matrix product: a [..., M, K] @ b [..., K, N] -> [...batch, M, N], batch dims broadcast
- * as in NumPy. transA / transB read an operand stored as [..., K, M] / [..., N, K].
+ * as in NumPy. transA / transB read an operand stored as [..., K, M] / [..., N, K]. `bias`, added
+ * in the same kernel, is [N] (one per column, as in a linear layer's x W^T + b) or [M, 1] (one
+ * per row, as in a 1x1 convolution's W x + b).
  *
  * @example
  * const y = matmul(weight, x); // weight [Cout, Cin], x [B, Cin, N] -> [B, Cout, N]
  * const g = matmul(x, x, { transB: true }); // x x^T
+ * const h = matmul(x, w, { transB: true, bias: b }); // x [E, in], w [out, in], b [out]
  */
 export function matmul(
   a: Tensor,
   b: Tensor,
-  { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
+  {
+    transA = false,
+    transB = false,
+    bias,
+  }: { transA?: boolean; transB?: boolean; bias?: Tensor } = {},
 ): Tensor {
-  return apply('matmul', [a, b], { transA, transB });
+  return apply('matmul', bias ? [a, b, bias] : [a, b], { transA, transB });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as w from '../../src/index';
 import { channelLinear } from '../../src/ops/channel_linear';
-import { matmul } from '../../src/ops/matmul';
+import { kSlices, matmul } from '../../src/ops/matmul';
 import { opSuite, type OpCase } from './harness';
 
 type Trans = { transA?: boolean; transB?: boolean };
@@ -33,6 +33,38 @@ const cases: OpCase[] = products.map(([a, b, t]) => ({
   inputs: [{ shape: a }, { shape: b }],
   fn: (x, y) => matmul(x, y, t),
 }));
+
+/** [a shape, b shape, trans flags, bias shape]: bias [N] per column or [M, 1] per row. */
+const biased: [number[], number[], Trans, number[]][] = [
+  [[13, 7], [7, 11], {}, [11]],
+  [[13, 7], [7, 11], {}, [13, 1]],
+  [[3, 9, 5], [6, 5], { transB: true }, [6]], // a linear layer over a batch of rows
+  [[2, 4, 9], [4, 7], { transA: true }, [9, 1]],
+  [[1, 1], [1, 1], {}, [1]],
+];
+for (const [a, b, t, bias] of biased)
+  cases.push({
+    name: `matmul ${JSON.stringify(a)} ${JSON.stringify(b)}${t.transA ? ' transA' : ''}${t.transB ? ' transB' : ''} + bias ${JSON.stringify(bias)}`,
+    inputs: [{ shape: a }, { shape: b }, { shape: bias }],
+    fn: (x, y, z) => matmul(x, y, { ...t, bias: z }),
+  });
+
+/**
+ * Long K, few outputs: split into K slices (kSlices) on both lowerings, summed in a second pass
+ * that also adds the bias. K = 2100 makes 4 slices on 'lane', 2 on 'workgroup'.
+ */
+const split: [number[], number[], Trans, number[] | null][] = [
+  [[2100, 5], [2100, 3], { transA: true }, null], // a weight gradient: x^T g over 2100 rows
+  [[2100, 6], [2100, 9], { transA: true }, [9]],
+  [[6, 2100], [4, 2100], { transB: true }, [6, 1]],
+  [[2, 3, 2100], [2100, 2], {}, null], // batched
+];
+for (const [a, b, t, bias] of split)
+  cases.push({
+    name: `matmul split-K ${JSON.stringify(a)} ${JSON.stringify(b)}${t.transA ? ' transA' : ''}${t.transB ? ' transB' : ''}${bias ? ` + bias ${JSON.stringify(bias)}` : ''}`,
+    inputs: [{ shape: a }, { shape: b }, ...(bias ? [{ shape: bias }] : [])],
+    fn: (x, y, z) => matmul(x, y, { ...t, bias: z }),
+  });
 
 cases.push(
   // The same tensor on both sides: x x^T, gradients accumulate from both operands.
@@ -86,6 +118,28 @@ describe('matmul errors', () => {
     } finally {
       rt.destroy();
     }
+  });
+
+  it('name a bias of the wrong shape and the two valid ones', async () => {
+    const rt = await w.init();
+    try {
+      const [a, b] = [rt.zeros([2, 3]), rt.zeros([3, 4])];
+      expect(() => matmul(a, b, { bias: rt.zeros([2]) })).toThrow(
+        /matmul: a \[2, 3\] and b \[3, 4\]: bias \[2\] must be \[N\] = \[4\] \(one per column\) or \[M, 1\] = \[2, 1\] \(one per row\)/,
+      );
+      expect(() => matmul(a, b, { bias: rt.zeros([1, 4]) })).toThrow(/bias \[1, 4\] must be/);
+    } finally {
+      rt.destroy();
+    }
+  });
+
+  it('split K only for few output blocks and long K, as the split cases above assume', () => {
+    expect(kSlices('lane', 1, 2100, 15)).toBe(4);
+    expect(kSlices('workgroup', 1, 2100, 15)).toBe(2);
+    expect(kSlices('lane', 1, 1023, 15)).toBe(1); // K too short
+    expect(kSlices('lane', 4096, 1e6, 1e6)).toBe(1); // enough blocks already
+    expect(kSlices('lane', 16, 204_768, 1024)).toBe(128); // a GNO weight gradient
+    expect(kSlices('lane', 1, 1e7, 2 ** 22)).toBe(4); // partials capped at 64 MiB
   });
 
   it('channelLinear names the op and the shapes', async () => {
