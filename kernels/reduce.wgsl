@@ -3,13 +3,21 @@
 // alternating kept and reduced groups: at most 4 of each for rank <= 8.
 // Output element o (row-major over the kept groups) reads base(o) + offset(j), j < P.r, where
 // base uses the kept groups' shape and input strides and offset the reduced groups'.
-// Two entry points (the host picks one by the shape):
-//   per_thread: one thread per output, a sequential loop over j (small reductions);
-//   per_group:  one workgroup per output, strided partial sums, then a shared-memory tree (large R).
+// Two entry points (the host picks one by the shape and the adapter):
+//   per_thread: thread t sums chunk s = t / n_out of output o = t % n_out: j in
+//               [s * chunk, (s + 1) * chunk), ascending, into y[s * n_out + o]. With one chunk that
+//               is the sum itself; with several, a second per_thread pass adds the chunks in order
+//               (long reductions with few outputs: column sums, bias gradients). Neighbouring
+//               threads take neighbouring outputs, so their reads are neighbouring when the kept
+//               axis is contiguous.
+//   per_group:  one workgroup per output, strided partial sums, then a shared-memory tree (rows of
+//               contiguous elements on GPUs).
 
 struct ReduceParams {
   n_out: u32,
   r: u32,
+  chunk: u32,   // j per thread in per_thread (r when not split)
+  chunks: u32,  // per_thread threads per output
   kept_rank: u32,
   red_rank: u32,
   kept_shape: array<vec4<u32>, 1>,
@@ -53,14 +61,26 @@ fn red_offset(j: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn per_thread(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = gid.x + gid.y * nwg.x * WG;
-  if (o >= P.n_out) { return; }
-  let base = base_offset(o);
+  let t = gid.x + gid.y * nwg.x * WG;
+  if (t >= P.n_out * P.chunks) { return; }
+  let base = base_offset(t % P.n_out);
+  let j_end = min(P.r, (t / P.n_out + 1u) * P.chunk);
+  // Walk the innermost reduced axis by its stride; only each run's start needs red_offset's
+  // divisions (the host always passes at least one reduced group).
+  let inner = P.red_shape[0][P.red_rank - 1u];
+  let step = P.red_strides[0][P.red_rank - 1u];
   var s = 0.0;
-  for (var j = 0u; j < P.r; j++) {
-    s += x[base + red_offset(j)];
+  var j = (t / P.n_out) * P.chunk;
+  while (j < j_end) {
+    let run = min(inner - j % inner, j_end - j);
+    var off = base + red_offset(j);
+    for (var q = 0u; q < run; q++) {
+      s += x[off];
+      off += step;
+    }
+    j += run;
   }
-  y[o] = s;
+  y[t] = s;
 }
 
 @compute @workgroup_size(WG)

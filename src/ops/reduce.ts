@@ -20,6 +20,8 @@ type SumAttrs = OpAttrs['sum'];
 export const reduceParams = new UniformLayout('ReduceParams', {
   n_out: 'u32',
   r: 'u32',
+  chunk: 'u32',
+  chunks: 'u32',
   kept_rank: 'u32',
   red_rank: 'u32',
   kept_shape: { vec4: 'u32', length: 4 },
@@ -44,12 +46,16 @@ const perGroup = defineKernel({
 });
 
 /**
- * Reductions this short (or this many outputs with moderate R) run one thread per output; longer
- * ones get a workgroup each. Either order is fixed by the shape, so results are bitwise repeatable.
+ * Reductions this short (or this many outputs with moderate R) run one thread per output. Longer
+ * ones over contiguous rows get a workgroup each on GPUs; all others are cut into chunks of at
+ * least MIN_CHUNK, enough to give about CHUNK_THREADS threads, whose partial sums a second pass
+ * adds. Every order is fixed by the shape and the adapter class, so results are bitwise repeatable.
  */
 const SHORT_R = 32;
 const MANY_OUTPUTS = 8192;
 const MODERATE_R = 512;
+const MIN_CHUNK = 64;
+const CHUNK_THREADS = { lane: 2048, workgroup: 16384 };
 
 interface Group {
   size: number;
@@ -98,34 +104,70 @@ export const sumDef: OpDef<SumAttrs> = {
     });
     return { shape: outShape(x.shape, axes, keepdim), dtype: 'f32' };
   },
-  lower({ inputs: [x], out, attrs }) {
+  lower({ inputs: [x], out, attrs, target }) {
     const groups = axisGroups(x.shape, attrs.axes);
     const kept = groups.filter((g) => !g.reduced);
     const red = groups.filter((g) => g.reduced);
+    if (red.length === 0) red.push({ size: 1, stride: 0, reduced: true }); // only size-1 axes
     const nOut = numel(out.shape);
     const r = numel(red.map((g) => g.size));
-    const params = {
+    const params = (chunk: number, chunks: number) => ({
       n_out: nOut,
       r,
+      chunk,
+      chunks,
       kept_rank: kept.length,
       red_rank: red.length,
       kept_shape: kept.map((g) => g.size),
       kept_strides: kept.map((g) => g.stride),
       red_shape: red.map((g) => g.size),
       red_strides: red.map((g) => g.stride),
+    });
+    const io = [{ input: 0 }, { output: true as const }];
+    const short = r <= SHORT_R || (nOut >= MANY_OUTPUTS && r <= MODERATE_R);
+    if (!short && target.kernels === 'workgroup' && red[red.length - 1].stride === 1) {
+      // grid1d(nOut * WG) yields exactly nOut workgroups (folded into y when needed).
+      const dispatch = { kernel: perGroup, params: params(r, 1), bindings: io };
+      return { dispatches: [{ ...dispatch, grid: grid1d(nOut * WORKGROUP_SIZE) }] };
+    }
+    const wanted = Math.ceil(CHUNK_THREADS[target.kernels] / nOut);
+    const chunks0 = short ? 1 : Math.max(1, Math.min(wanted, Math.floor(r / MIN_CHUNK)));
+    const chunk = Math.ceil(r / chunks0);
+    const chunks = Math.ceil(r / chunk);
+    if (chunks === 1) {
+      return {
+        dispatches: [{ kernel: perThread, params: params(r, 1), bindings: io, grid: grid1d(nOut) }],
+      };
+    }
+    // Pass 2 sums the [chunks, nOut] partials over chunks, in ascending order.
+    const partials = {
+      n_out: nOut,
+      r: chunks,
+      chunk: chunks,
+      chunks: 1,
+      kept_rank: 1,
+      red_rank: 1,
+      kept_shape: [nOut],
+      kept_strides: [1],
+      red_shape: [chunks],
+      red_strides: [nOut],
     };
-    const threadEach = r <= SHORT_R || (nOut >= MANY_OUTPUTS && r <= MODERATE_R);
-    // per_group: grid1d(nOut * WG) yields exactly nOut workgroups (folded into y when needed).
-    const grid = threadEach ? grid1d(nOut) : grid1d(nOut * WORKGROUP_SIZE);
     return {
       dispatches: [
         {
-          kernel: threadEach ? perThread : perGroup,
-          params,
-          bindings: [{ input: 0 }, { output: true }],
-          grid,
+          kernel: perThread,
+          params: params(chunk, chunks),
+          bindings: [{ input: 0 }, { scratch: 0 }],
+          grid: grid1d(nOut * chunks),
+        },
+        {
+          kernel: perThread,
+          params: partials,
+          bindings: [{ scratch: 0 }, { output: true }],
+          grid: grid1d(nOut),
         },
       ],
+      scratch: [4 * nOut * chunks],
     };
   },
   // d sum / dx: every input element receives the gradient of the output it was summed into.

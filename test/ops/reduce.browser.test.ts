@@ -5,8 +5,10 @@ import { opSuite, type OpCase } from './harness';
 
 type Axes = number | number[] | undefined;
 
-// [input shape, axes, keepdim]. The kernel path follows R (elements per output) and the output
-// count: R <= 32 one thread per output, larger R one workgroup per output with a tree.
+// [input shape, axes, keepdim]. The kernel path follows R (elements per output), the output count
+// and the lowering: R <= 32 one thread per output; larger R over contiguous rows one workgroup per
+// output with a tree ('workgroup' lowering); otherwise chunks of R per thread plus a second pass
+// over the chunks' partial sums (every long reduction on 'lane', strided ones on 'workgroup').
 const sums: [number[], Axes, boolean][] = [
   [[1], undefined, false], // a single element
   [[97], undefined, false], // prime, full reduction (R = 97: workgroup path)
@@ -26,6 +28,9 @@ const sums: [number[], Axes, boolean][] = [
   [[9000, 3], 1, false], // many short rows (per-thread path)
   [[600, 40], 0, false], // 40 strided outputs of R = 600 (workgroup path)
   [[9000, 40], 1, false], // 9000 outputs with R = 40: per-thread path for moderate R
+  [[5000, 7], 0, false], // column sums (a bias gradient): chunked on both lowerings
+  [[130, 3, 50], [0, 2], false], // two reduced groups: chunks cut runs of the inner axis
+  [[3, 40, 70], [0, 1], true], // a reduced block of 120 x 70 outer to kept columns
 ];
 
 const cases: OpCase[] = sums.map(([shape, axes, keepdim]) => ({
@@ -60,7 +65,8 @@ cases.push(
   },
 );
 
-opSuite('reduce ops', cases);
+for (const kernels of ['lane', 'workgroup'] as const)
+  opSuite(`reduce ops (${kernels})`, cases, { kernels });
 
 describe('reduce errors', () => {
   it('name the op, the axis and the rank', async () => {
