@@ -41,7 +41,14 @@ export * from './io/index';
 export { fft, ifft, rfft, irfft } from './ops/fft';
 export { complex, real, imag, conj, cmul } from './ops/complex';
 export { spectralMul, spectralWgrad } from './ops/spectral';
-export { lpLoss, h1Loss, mseLoss, centralDiff, type LossOptions } from './train/losses';
+export {
+  lpLoss,
+  h1Loss,
+  mseLoss,
+  centralDiff,
+  type LossLayout,
+  type LossOptions,
+} from './train/losses';
 export { Module } from './nn/module';
 export { ChannelMLP } from './nn/channel_mlp';
 export { SpectralConv } from './nn/spectral_conv';

@@ -7,29 +7,64 @@ import { mean, sum } from '../ops/reduce';
 import { addScalar, mulScalar, powScalar, sqrt, square } from '../ops/unary';
 import { requireFinite } from '../ops/elementwise';
 
+/**
+ * Where the channel axis is. 'channels-first' [B, C, ...spatial]: FNO fields (the default).
+ * 'channels-last' [B, ...spatial, C]: point-major outputs such as GNO/GINO's [B, points, C].
+ */
+export type LossLayout = 'channels-first' | 'channels-last';
+
 export interface LossOptions {
-  /** Number of trailing spatial axes (default: all axes after batch and channel). */
+  /**
+   * Number of spatial axes: the last d axes ('channels-first', as neuraloperator's `d`) or the d
+   * axes just before the channel axis ('channels-last'). Default: every axis but batch and channel.
+   */
   d?: number;
+  /**
+   * Default 'channels-first'. A point cloud [B, points, C] needs 'channels-last': read as
+   * channels-first its "spatial" axis would be the channels, a relative error per point.
+   */
+  layout?: LossLayout;
   /** 'sum' (neuraloperator's default for training) or 'mean' over batch and channel. */
   reduction?: 'sum' | 'mean';
 }
 
-function spatialAxes(op: string, pred: Tensor, target: Tensor, d?: number): number[] {
-  if (pred.shape.join() !== target.shape.join()) {
+function sameShape(op: string, pred: Tensor, target: Tensor): void {
+  if (pred.shape.join() !== target.shape.join())
     throw new WgnoError(
       op,
       `prediction ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} must have the same shape`,
     );
-  }
-  const rank = pred.shape.length;
-  const dd = d ?? rank - 2;
-  if (!Number.isInteger(dd) || dd < 1 || dd > rank) {
+}
+
+/** The spatial axes the norms run over; a WgnoError if they hold one value per (batch, channel). */
+function spatialAxes(op: string, pred: Tensor, target: Tensor, opts: LossOptions): number[] {
+  sameShape(op, pred, target);
+  const { shape } = pred;
+  const layout = opts.layout ?? 'channels-first';
+  if (layout !== 'channels-first' && layout !== 'channels-last')
     throw new WgnoError(
       op,
-      `d = ${d} spatial axes is not valid for shape ${fmtShape(pred.shape)}; use 1..${rank}`,
+      `layout '${String(layout)}' is invalid; use 'channels-first' or 'channels-last'`,
+    );
+  const end = layout === 'channels-last' ? shape.length - 1 : shape.length;
+  const d = opts.d ?? shape.length - 2;
+  if (!Number.isInteger(d) || d < 1 || d > end)
+    throw new WgnoError(
+      op,
+      `d = ${opts.d ?? d} spatial axes is not valid for shape ${fmtShape(shape)} (${layout}); use 1..${end}`,
+    );
+  const axes = Array.from({ length: d }, (_, i) => end - d + i);
+  if (axes.every((a) => shape[a] === 1)) {
+    const fix =
+      layout === 'channels-first'
+        ? "for point-cloud outputs [batch, points, channels] pass layout 'channels-last'"
+        : 'check d and the layout';
+    throw new WgnoError(
+      op,
+      `the spatial axes [${axes.join(', ')}] of ${fmtShape(shape)} (${layout}) hold one value per (batch, channel), so the relative error would be per element; ${fix}`,
     );
   }
-  return Array.from({ length: dd }, (_, i) => rank - dd + i);
+  return axes;
 }
 
 const reduce = (x: Tensor, r: 'sum' | 'mean' | undefined) => (r === 'mean' ? mean(x) : sum(x));
@@ -45,6 +80,7 @@ function powSum(x: Tensor, p: number, axes: number[]): Tensor {
  *
  * @example
  * const loss = lpLoss(model.forward(x), y);           // relative L2, reduction 'sum'
+ * lpLoss(gno.forward(inp), y, { layout: 'channels-last' }); // [B, points, C]: norms over points
  */
 export function lpLoss(
   pred: Tensor,
@@ -54,7 +90,7 @@ export function lpLoss(
   const p = opts.p ?? 2;
   requireFinite('lp_loss', 'p', p);
   if (p < 1) throw new WgnoError('lp_loss', `p must be >= 1, got ${p}`);
-  const axes = spatialAxes('lp_loss', pred, target, opts.d);
+  const axes = spatialAxes('lp_loss', pred, target, opts);
   const root = (x: Tensor) => (p === 2 ? sqrt(x) : powScalar(x, 1 / p));
   // neuraloperator adds eps = 1e-8 to the target norm (a zero target gives a finite loss).
   const rel = div(
@@ -83,7 +119,7 @@ export function centralDiff(u: Tensor, axis: number): Tensor {
  * D_j the central difference along spatial axis j; then summed or averaged.
  */
 export function h1Loss(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  const axes = spatialAxes('h1_loss', pred, target, opts.d);
+  const axes = spatialAxes('h1_loss', pred, target, opts);
   const e = sub(pred, target);
   let num = sum(square(e), axes);
   let den = sum(square(target), axes);
@@ -96,7 +132,7 @@ export function h1Loss(pred: Tensor, target: Tensor, opts: LossOptions = {}): Te
 
 /** Mean squared error, for completeness: mean((pred - target)^2). */
 export function mseLoss(pred: Tensor, target: Tensor): Tensor {
-  spatialAxes('mse_loss', pred, target, pred.shape.length);
+  sameShape('mse_loss', pred, target);
   const e = sub(pred, target);
   return mean(mul(e, e));
 }

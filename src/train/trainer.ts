@@ -71,6 +71,11 @@ export class Trainer {
     const { n, xShape, yShape } = checkDataset('Trainer', opts.inputs, opts.targets);
     const r = opts.rollout;
     if (r) {
+      if (opts.layout === 'channels-last')
+        throw new WgnoError(
+          'Trainer',
+          `layout 'channels-last' does not apply to rollout, whose steps are channels-first [B, 1, ...]`,
+        );
       for (const k of ['tIn', 'tOut'] as const)
         if (!Number.isInteger(r[k]) || r[k] < 1)
           throw new WgnoError('Trainer', `rollout.${k} must be an integer >= 1, got ${r[k]}`);
@@ -184,7 +189,8 @@ export class Trainer {
     }
     const sums = new Float64Array(used[0].acc.size);
     for (const c of used) (await c.acc.read()).forEach((v, i) => (sums[i] += v));
-    if (!this.opts.rollout) return { relL2: sums[0] / (n * yShape[0]) };
+    const channels = yShape[this.opts.layout === 'channels-last' ? yShape.length - 1 : 0];
+    if (!this.opts.rollout) return { relL2: sums[0] / (n * channels) };
     const perStep = Array.from(sums, (v) => v / n);
     return { relL2: perStep.reduce((a, v) => a + v, 0) / perStep.length, perStep };
   }
@@ -297,9 +303,10 @@ export class Trainer {
     const x = leaf([size, ...xs.shape.slice(1)], 'trainer.x');
     const y = leaf([size, ...ys.shape.slice(1)], 'trainer.y');
     const pairs = rolloutPairs(this.opts.model, x, y, this.opts.rollout);
+    const layout = this.opts.layout;
     let value: Tensor;
     if (train) {
-      const lossFn = this.opts.loss ?? ((p: Tensor, t: Tensor) => lpLoss(p, t));
+      const lossFn = this.opts.loss ?? ((p: Tensor, t: Tensor) => lpLoss(p, t, { layout }));
       value = pairs.map(([p, t]) => lossFn(p, t)).reduce((a, b) => add(a, b));
       if (value.size !== 1)
         throw new WgnoError(
@@ -308,7 +315,7 @@ export class Trainer {
         );
       value.backward();
     } else {
-      const errs = pairs.map(([p, t]) => reshape(lpLoss(p, t, { reduction: 'sum' }), [1]));
+      const errs = pairs.map(([p, t]) => reshape(lpLoss(p, t, { layout, reduction: 'sum' }), [1]));
       value = errs.length === 1 ? errs[0] : concat(errs, 0);
     }
     const shared = train ? this.train.values().next().value : undefined;

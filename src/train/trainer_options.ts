@@ -3,6 +3,7 @@ import { WgnoError } from '../errors';
 import type { Tensor } from '../graph/tensor';
 import type { Checkpoint } from './checkpoint';
 import type { HostArray } from './data';
+import type { LossLayout } from './losses';
 import type { Optimizer, StepLR } from './optim';
 
 /** Anything the trainer can train: an FNO, or any object with these two methods. */
@@ -35,6 +36,12 @@ export interface TrainerOptions {
   scheduler?: StepLR;
   /** Default: lpLoss (relative L2, reduction 'sum'); summed over the rollout. */
   loss?: (pred: Tensor, target: Tensor) => Tensor;
+  /**
+   * Where the channel axis of predictions and targets is, for the default loss and evaluate()'s
+   * relative L2: 'channels-first' [B, C, ...] (default) or 'channels-last' [B, points, C] for
+   * point clouds (see lpLoss). Not with `rollout`, whose steps are channels-first.
+   */
+  layout?: LossLayout;
   /** [n, ...] samples; with `rollout`, inputs [n, tIn, ...] and targets [n, tOut, ...]. */
   inputs: HostArray;
   targets: HostArray;

@@ -11,7 +11,6 @@ import {
   generateDarcy,
   init,
   radiusNeighborhoods,
-  reshape,
   samplePointCloud,
   type DarcyDataset,
   type Neighborhoods,
@@ -31,7 +30,7 @@ interface Cloud {
   targets: { data: Float32Array; shape: number[] };
 }
 
-/** Inputs [n, count, 3] = (normalised a, 2x - 1, 2y - 1); targets u / uScale as [n, 1, count]. */
+/** Inputs [n, count, 3] = (normalised a, 2x - 1, 2y - 1); targets u / uScale as [n, count, 1]. */
 function cloud(ds: DarcyDataset, count: number, seed: number, uScale: number): Cloud {
   const a = samplePointCloud(ds.coeff, count, seed, { mode: 'nodes' });
   const u = samplePointCloud(ds.sol, count, seed, { mode: 'nodes' });
@@ -48,15 +47,14 @@ function cloud(ds: DarcyDataset, count: number, seed: number, uScale: number): C
     points,
     count,
     inputs: { data: x, shape: [SAMPLES, count, 3] },
-    targets: { data: u.values.data.map((v) => v / uScale), shape: [SAMPLES, 1, count] },
+    targets: { data: u.values.data.map((v) => v / uScale), shape: [SAMPLES, count, 1] },
   };
 }
 
-/** The GNO on one cloud, output channel-first [batch, 1, count] so lpLoss reduces over points. */
+/** The GNO on one cloud, point-major [batch, count, 1] (the Trainer's layout 'channels-last'). */
 function adapter(model: GNO, c: Cloud, nb: Neighborhoods): TrainableModel {
   return {
-    forward: (x: Tensor) =>
-      reshape(model.forward({ points: c.points, f: x, neighbors: nb }), [x.shape[0], 1, c.count]),
+    forward: (x: Tensor) => model.forward({ points: c.points, f: x, neighbors: nb }),
     namedParameters: () => model.namedParameters(),
   };
 }
@@ -87,6 +85,7 @@ describe('Darcy GNO on a point cloud (node)', () => {
       targets: train.targets,
       batchSize: SAMPLES,
       logEvery: 1,
+      layout: 'channels-last' as const, // relative L2 over the points, per sample
     };
     const trainer = await Trainer.create(opts);
     // 40 full-batch steps, the loss read after each. Seeded and deterministic; on SwiftShader the

@@ -12,8 +12,12 @@ import {
   StepLR,
   Trainer,
   init,
+  permute,
+  type HostArray,
   type Progress,
   type Runtime,
+  type Tensor,
+  type TrainableModel,
   type TrainerOptions,
 } from '../../src/index';
 import { TinyLinear, linearRef, recurrence, relErr, sample } from './trainer-util';
@@ -157,6 +161,50 @@ describe('Trainer autoregressive rollout', () => {
     const mean = perStep.reduce((a, v) => a + v) / rollout.tOut;
     expect(Math.abs(got.relL2 - mean) / mean).toBeLessThan(1e-5);
     trainer.destroy();
+  });
+});
+
+describe('Trainer layout', () => {
+  /** [n, c, N] -> [n, N, c] on the host. */
+  const pointMajor = (a: HostArray): HostArray => {
+    const [n, c, N] = a.shape;
+    const data = new Float32Array(a.data.length);
+    for (let s = 0; s < n; s++)
+      for (let k = 0; k < c; k++)
+        for (let i = 0; i < N; i++) data[(s * N + i) * c + k] = a.data[(s * c + k) * N + i];
+    return { data, shape: [n, N, c] };
+  };
+
+  it("'channels-last' scores a point-major model [B, points, C] as channels-first scores [B, C, points]", async () => {
+    const data = recurrence(8, 6, 8, 3, 2); // [6, 3, 8] -> [6, 2, 8]
+    const model = new TinyLinear(rt, 3, 2, 10);
+    const swap = (x: Tensor) => permute(x, [0, 2, 1]);
+    const points: TrainableModel = {
+      forward: (x) => swap(model.forward(swap(x))),
+      namedParameters: () => model.namedParameters(),
+    };
+    const common = { batchSize: 4, shuffle: false, logEvery: 1 };
+    const sgd = () => new SGD(model.namedParameters(), { lr: 0 });
+    const first = await Trainer.create({ model, optimizer: sgd(), ...data, ...common });
+    const last = await Trainer.create({
+      model: points,
+      optimizer: sgd(),
+      inputs: pointMajor(data.inputs),
+      targets: pointMajor(data.targets),
+      layout: 'channels-last',
+      ...common,
+    });
+    const [a, b] = [(await first.fit(1)).losses, (await last.fit(1)).losses];
+    expect(b.length).toBe(2);
+    b.forEach((l, i) => expect(Math.abs(l - a[i]) / a[i]).toBeLessThan(1e-5));
+    const ea = (await first.evaluate(data.inputs, data.targets)).relL2;
+    const eb = (await last.evaluate(pointMajor(data.inputs), pointMajor(data.targets))).relL2;
+    expect(Math.abs(eb - ea) / ea).toBeLessThan(1e-5);
+    for (const t of [first, last]) t.destroy();
+    const roll = { ...recurrence(8, 6, 8, 2, 3), rollout: { tIn: 2, tOut: 3 } };
+    await expect(
+      Trainer.create({ model, optimizer: sgd(), ...roll, ...common, layout: 'channels-last' }),
+    ).rejects.toThrow(/layout 'channels-last' does not apply to rollout/);
   });
 });
 

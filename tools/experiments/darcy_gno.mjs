@@ -8,9 +8,9 @@
 //
 // Conventions: fields are [n, s, s] node grids (src/pde/darcy_dataset.ts). The input at each
 // point is (normalised a, 2x - 1, 2y - 1), point-major [n, points, 3]; targets are u / uScale as
-// [n, 1, points], channel-first, so that lpLoss's spatial axis is the point axis (a point-major
-// [n, points, 1] target would make it a per-point error over the single channel). Relative L2 is
-// invariant to the global scale uScale, so the reported errors are errors of u itself.
+// [n, points, 1], and the Trainer's layout 'channels-last' makes its relative L2 a norm over the
+// points per sample (read channels-first, the single channel would be the spatial axis). Relative
+// L2 is invariant to the global scale uScale, so the reported errors are errors of u itself.
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,6 @@ import {
   Trainer,
   Adam,
   StepLR,
-  reshape,
   writeSafetensors,
 } from '../../dist/wgno.js';
 
@@ -64,7 +63,7 @@ const t0 = performance.now();
 const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
 const log = (...a) => console.log(`[${secs()} s]`, ...a);
 
-/** Inputs [n, count, 3] = (normalised a, x, y) and targets [n, 1, count] at one seeded cloud. */
+/** Inputs [n, count, 3] = (normalised a, x, y) and targets [n, count, 1] at one seeded cloud. */
 function cloudData(ds, count, seed, uScale) {
   const a = samplePointCloud(ds.coeff, count, seed, { mode: 'nodes' });
   const u = samplePointCloud(ds.sol, count, seed, { mode: 'nodes' });
@@ -83,7 +82,7 @@ function cloudData(ds, count, seed, uScale) {
     points: pts,
     count,
     inputs: { data: x, shape: [n, count, 3] },
-    targets: { data: y, shape: [n, 1, count] },
+    targets: { data: y, shape: [n, count, 1] },
   };
 }
 
@@ -104,12 +103,7 @@ async function gnoAdapter(rt, model, cloud) {
   const nb = await radiusNeighborhoods(rt, pts(cloud.points), pts(cloud.points), RADIUS);
   return {
     nb,
-    forward: (x) =>
-      reshape(model.forward({ points: cloud.points, f: x, neighbors: nb }), [
-        x.shape[0],
-        1,
-        cloud.count,
-      ]),
+    forward: (x) => model.forward({ points: cloud.points, f: x, neighbors: nb }),
     namedParameters: () => model.namedParameters(),
   };
 }
@@ -123,18 +117,15 @@ async function ginoAdapter(rt, model, cloud) {
   return {
     nb: { destroy: () => (inNb.destroy(), outNb.destroy()) },
     forward: (x) =>
-      reshape(
-        model.forward({
-          inputGeom: cloud.points,
-          latentQueries: grid,
-          latentShape: [LATENT, LATENT],
-          outputQueries: cloud.points,
-          x,
-          inNeighbors: inNb,
-          outNeighbors: outNb,
-        }),
-        [x.shape[0], 1, cloud.count],
-      ),
+      model.forward({
+        inputGeom: cloud.points,
+        latentQueries: grid,
+        latentShape: [LATENT, LATENT],
+        outputQueries: cloud.points,
+        x,
+        inNeighbors: inNb,
+        outNeighbors: outNb,
+      }),
     namedParameters: () => model.namedParameters(),
   };
 }
@@ -235,6 +226,7 @@ async function trainOne(rt, name, train, test, evalClouds, meta) {
     targets: train.targets,
     batchSize: BATCH,
     seed: SEED,
+    layout: 'channels-last', // model outputs and targets are [n, points, 1]
   };
   const trainer = await Trainer.create(opts);
   await writeFile(
