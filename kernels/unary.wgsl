@@ -1,5 +1,6 @@
 // Elementwise unary functions, one pipeline per function (override OP).
 // x: [n] f32, y: [n] f32. Codes match UNARY_CODES in src/ops/unary.ts.
+// Entry `scaled` computes y = f(x) * s: a derivative applied to a gradient in one pass.
 
 struct UnaryParams {
   n: u32,
@@ -13,6 +14,7 @@ override OP: u32 = 0;
 @group(0) @binding(0) var<uniform> P: UnaryParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;        // [n]
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;  // [n]
+@group(0) @binding(3) var<storage, read> s: array<f32>;        // [n], entry `scaled` only
 
 const SQRT1_2: f32 = 0.70710678118654752;
 const INV_SQRT_2PI: f32 = 0.39894228040143268;
@@ -91,4 +93,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= P.n) { return; }
   y[i] = apply(x[i]);
+}
+
+@compute @workgroup_size(WG)
+fn scaled(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.n) { return; }
+  y[i] = apply(x[i]) * s[i];
 }

@@ -1,5 +1,6 @@
+import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
-import { numel } from '../graph/shape';
+import { numel, sameShape } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
@@ -19,6 +20,14 @@ const kernel = defineKernel({
   source,
   params: unaryParams,
   storage: ['read', 'read_write'],
+});
+/** f(x) * s in one pass: the derivative ops times the incoming gradient (see `scaled` below). */
+const scaledKernel = defineKernel({
+  name: 'unary',
+  entry: 'scaled',
+  source,
+  params: unaryParams,
+  storage: ['read', 'read_write', 'read'],
 });
 
 /** Function codes of kernels/unary.wgsl (override OP). */
@@ -50,34 +59,61 @@ export interface PowAttrs {
 }
 type NoAttrs = Record<string, never>;
 
+/**
+ * A unary op f. Ops made with `scaled` also take a second input s of x's shape and then compute
+ * f(x) * s in the same pass: how a backward pass applies a derivative (gelu', step) to the
+ * incoming gradient without writing f'(x) to memory first. Their VJP must read x, never `out`.
+ */
 function unaryOp<A>(
   name: UnaryName,
   scalar: (v: number, attrs: A) => number,
   vjp: (a: VjpArgs<A>, x: Tensor) => Tensor,
   uniforms: (attrs: A) => { alpha: number; beta: number } = () => ({ alpha: 0, beta: 0 }),
+  scaled = false,
 ): OpDef<A> {
   return {
     name,
-    infer([x]) {
-      requireF32(name, [x]);
+    infer(inputs) {
+      requireF32(name, inputs);
+      const [x, s] = inputs;
+      if (s && !scaled) throw new WgnoError(name, `takes one input, got ${inputs.length}`);
+      if (s && !sameShape(s.shape, x.shape)) {
+        throw new WgnoError(
+          name,
+          `the scale ${fmtShape(s.shape)} must have the input's shape ${fmtShape(x.shape)}`,
+        );
+      }
       return { shape: x.shape, dtype: 'f32' };
     },
-    lower({ out, attrs }) {
+    lower({ inputs, out, attrs }) {
       const n = numel(out.shape);
+      const withScale = inputs.length === 2;
       return {
         dispatches: [
           {
-            kernel,
+            kernel: withScale ? scaledKernel : kernel,
             overrides: { OP: UNARY_CODES[name] },
             params: { n, ...uniforms(attrs) },
-            bindings: [{ input: 0 }, { output: true }],
+            bindings: withScale
+              ? [{ input: 0 }, { output: true }, { input: 1 }]
+              : [{ input: 0 }, { output: true }],
             grid: grid1d(n),
           },
         ],
       };
     },
-    vjp: (a) => [vjp(a, a.inputs[0])],
-    reference: ([x], _specs, attrs) => x.map((v) => scalar(v, attrs)),
+    // With a scale: d/dx = f'(x) (g * s) and d/ds = g * f(x).
+    vjp: (a) => {
+      const [x, s] = a.inputs;
+      if (!s) return [vjp(a, x)];
+      // Only attribute-free ops are made `scaled` (step, gelu_grad).
+      const fx = () => apply(name as 'step' | 'gelu_grad', [x], none);
+      return [
+        a.needs[0] ? vjp({ ...a, g: mul(a.g, s) }, x) : null,
+        a.needs[1] ? mul(a.g, fx()) : null,
+      ];
+    },
+    reference: ([x, s], _specs, attrs) => x.map((v, i) => scalar(v, attrs) * (s ? s[i] : 1)),
   };
 }
 
@@ -99,14 +135,14 @@ export const squareDef = unaryOp<NoAttrs>(
 );
 export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
 export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
-export const geluDef = unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => mul(g, geluGrad(x)));
+export const geluDef = unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => geluGrad(x, g));
 export const tanhDef = unaryOp<NoAttrs>('tanh', Math.tanh, ({ g, out }) =>
   mul(g, affine(square(out), -1, 1)),
 );
 export const reluDef = unaryOp<NoAttrs>(
   'relu',
   (v) => Math.max(v, 0),
-  ({ g }, x) => mul(g, step(x)),
+  ({ g }, x) => step(x, g),
 );
 export const reciprocalDef = unaryOp<NoAttrs>(
   'reciprocal',
@@ -117,16 +153,23 @@ export const stepDef = unaryOp<NoAttrs>(
   'step',
   (v) => (v > 0 ? 1 : 0),
   ({ g }) => affine(g, 0, 0),
+  undefined,
+  true,
 );
-export const geluGradDef = unaryOp<NoAttrs>('gelu_grad', sp.geluGrad, ({ g }, x) =>
-  // d/dx [Phi(x) + x phi(x)] = phi(x) (2 - x^2)
-  mul(
-    g,
+export const geluGradDef = unaryOp<NoAttrs>(
+  'gelu_grad',
+  sp.geluGrad,
+  ({ g }, x) =>
+    // d/dx [Phi(x) + x phi(x)] = phi(x) (2 - x^2)
     mul(
-      affine(square(x), -1, 2),
-      affine(exp(affine(square(x), -0.5, 0)), 1 / Math.sqrt(2 * Math.PI), 0),
+      g,
+      mul(
+        affine(square(x), -1, 2),
+        affine(exp(affine(square(x), -0.5, 0)), 1 / Math.sqrt(2 * Math.PI), 0),
+      ),
     ),
-  ),
+  undefined,
+  true,
 );
 export const affineDef = unaryOp<AffineAttrs>(
   'affine',
@@ -159,10 +202,12 @@ export const gelu = (x: Tensor): Tensor => apply('gelu', [x], none);
 export const tanh = (x: Tensor): Tensor => apply('tanh', [x], none);
 export const relu = (x: Tensor): Tensor => apply('relu', [x], none);
 export const reciprocal = (x: Tensor): Tensor => apply('reciprocal', [x], none);
-/** Heaviside step: 1 where x > 0, else 0 (the derivative of relu). */
-export const step = (x: Tensor): Tensor => apply('step', [x], none);
-/** d gelu / dx = Phi(x) + x phi(x). */
-export const geluGrad = (x: Tensor): Tensor => apply('gelu_grad', [x], none);
+/** Heaviside step: 1 where x > 0, else 0 (the derivative of relu); times `scale` if given. */
+export const step = (x: Tensor, scale?: Tensor): Tensor =>
+  apply('step', scale ? [x, scale] : [x], none);
+/** d gelu / dx = Phi(x) + x phi(x); times `scale` (of x's shape) in the same pass if given. */
+export const geluGrad = (x: Tensor, scale?: Tensor): Tensor =>
+  apply('gelu_grad', scale ? [x, scale] : [x], none);
 /** scale * x + shift, the scalar arithmetic ops. */
 export function affine(x: Tensor, scale: number, shift: number): Tensor {
   requireFinite('affine', 'scale', scale);

@@ -41,6 +41,19 @@ for (const [name, fn] of [
     tol: 2e-5,
   });
 cases.push({ name: 'step [97]', inputs: [{ shape: [97] }], fn: w.step, skipGrad: true });
+// Derivatives applied to a gradient in one pass: f(x) * s, differentiated in x and s.
+for (const shape of [[1], [97], [3, 5, 7]])
+  cases.push({
+    name: `gelu_grad(x) * s ${JSON.stringify(shape)}`,
+    inputs: [{ shape }, { shape }],
+    fn: (x, s) => w.geluGrad(x, s),
+  });
+cases.push({
+  name: 'step(x) * s [97]',
+  inputs: [{ shape: [97] }, { shape: [97] }],
+  fn: (x, s) => w.step(x, s),
+  skipGrad: true,
+});
 
 const binary: [string, (a: w.Tensor, b: w.Tensor) => w.Tensor, boolean?][] = [
   ['add', w.add],
@@ -118,6 +131,9 @@ describe('elementwise errors', () => {
       expect(() => w.mul(a, c)).toThrow(/mul: dtypes differ/);
       expect(() => w.mul(c, c)).toThrow(/mul: complex64 is not supported/);
       expect(() => w.exp(c)).toThrow(/exp: input 0 has dtype complex64/);
+      expect(() => w.geluGrad(a, b)).toThrow(
+        /gelu_grad: the scale \[2, 4\] must have the input's shape \[2, 3\]/,
+      );
       expect(() => w.mulScalar(a, NaN)).toThrow(/affine: scale must be a finite number, got NaN/);
       expect(() => w.powScalar(a, Infinity)).toThrow(
         /pow_scalar: exponent must be a finite number/,
