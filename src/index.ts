@@ -106,6 +106,7 @@ export {
   NonFiniteLossError,
   type TrainableModel,
   type TrainerOptions,
+  type EvaluationOptions,
   type RolloutConfig,
   type Progress,
   type EvalResult,

@@ -116,7 +116,7 @@ void runPage(async () => {
     .add(settings, 'lr', 1e-4, 1e-2)
     .name('learning rate')
     .onChange((lr: number) => {
-      trainer.opts.optimizer.lr = lr;
+      trainer.optimizer.lr = lr;
     });
 
   const xs = Array.from({ length: N }, (_, i) => i / N);

@@ -10,7 +10,6 @@ import { readSafetensors } from '../io/safetensors';
 import { FNO } from '../models/fno';
 import { parseSavedConfig } from '../models/load';
 import { nsRolloutPairs } from '../pde/dataset';
-import { Adam } from '../train/optim';
 import { Trainer } from '../train/trainer';
 
 export interface EvalArgs {
@@ -42,7 +41,6 @@ export async function evaluate(args: EvalArgs): Promise<string> {
     model.loadStateDict(readSafetensors(await readFile(args.weights)));
     const trainer = Trainer.forEvaluation({
       model,
-      optimizer: new Adam(model.namedParameters()),
       inputs,
       targets,
       batchSize: args.batch,

@@ -17,14 +17,20 @@ import {
 } from './checkpoint';
 import { Batcher, checkDataset, gather, type HostArray } from './data';
 import { lpLoss } from './losses';
-import { accumulateUpdate } from './optim';
+import { accumulateUpdate, type Optimizer } from './optim';
 
 import { rolloutPairs } from './rollout';
-import { NonFiniteLossError, type EvalResult, type TrainerOptions } from './trainer_options';
+import {
+  NonFiniteLossError,
+  type EvalResult,
+  type EvaluationOptions,
+  type TrainerOptions,
+} from './trainer_options';
 
 export {
   NonFiniteLossError,
   type EvalResult,
+  type EvaluationOptions,
   type Progress,
   type RolloutConfig,
   type TrainableModel,
@@ -63,8 +69,19 @@ export class Trainer {
   private readonly queued: Promise<void>[] = [];
   private accSteps = 0;
   private lastGood: Checkpoint | null = null;
+  /** null: made by forEvaluation, which compiles no training step. */
+  private readonly optim: Optimizer | null;
 
-  private constructor(readonly opts: TrainerOptions) {
+  private constructor(
+    readonly opts: EvaluationOptions,
+    training: boolean,
+  ) {
+    this.optim = training ? (opts.optimizer ?? null) : null;
+    if (training && !this.optim)
+      throw new WgnoError(
+        'Trainer',
+        'training needs an optimizer (Trainer.forEvaluation does not)',
+      );
     const params = opts.model.namedParameters();
     if (params.length === 0) throw new WgnoError('Trainer', 'the model has no parameters');
     this.rt = params[0][1].rt;
@@ -95,18 +112,22 @@ export class Trainer {
 
   /** Validate the data, build and compile the training step(s). */
   static async create(opts: TrainerOptions): Promise<Trainer> {
-    const t = new Trainer(opts);
+    const t = new Trainer(opts, true);
     for (const size of new Set([t.batcher.sizeOf(0), t.batcher.sizeOf(t.batcher.full)]))
       if (size > 0) t.train.set(size, await t.compile(size, opts.inputs, opts.targets, true));
     return t;
   }
 
   /**
-   * A trainer for `evaluate()` only (scoring saved weights): nothing is compiled until evaluate()
-   * runs, and the optimizer is never stepped.
+   * A trainer for `evaluate()` only (scoring saved weights): no optimizer needed, nothing compiled
+   * until evaluate() runs. fit(), checkpoints and `optimizer` throw a WgnoError on it.
+   *
+   * @example
+   * const ev = Trainer.forEvaluation({ model, inputs: testA, targets: testU, batchSize: 20 });
+   * const { relL2 } = await ev.evaluate(testA, testU);
    */
-  static forEvaluation(opts: TrainerOptions): Trainer {
-    return new Trainer(opts);
+  static forEvaluation(opts: EvaluationOptions): Trainer {
+    return new Trainer(opts, false);
   }
 
   /** A trainer restored from a checkpoint: continues exactly where saveCheckpoint() was called. */
@@ -114,6 +135,11 @@ export class Trainer {
     const t = await Trainer.create(opts);
     t.loadCheckpoint(ckpt);
     return t;
+  }
+
+  /** The optimizer this trainer steps (a WgnoError on an evaluation-only trainer). */
+  get optimizer(): Optimizer {
+    return this.training('optimizer');
   }
 
   get stepsPerEpoch(): number {
@@ -128,6 +154,7 @@ export class Trainer {
   async fit(epochs: number): Promise<{ losses: number[] }> {
     if (!Number.isInteger(epochs) || epochs < 0)
       throw new WgnoError('Trainer.fit', `epochs must be an integer >= 0, got ${epochs}`);
+    this.training('fit');
     const t0 = performance.now();
     const losses: number[] = [];
     const steps = this.batcher.stepsPerEpoch;
@@ -197,15 +224,16 @@ export class Trainer {
 
   /** Weights, optimizer state and trainer state; see Checkpoint. Reads back from the GPU. */
   async saveCheckpoint(): Promise<Checkpoint> {
+    this.training('saveCheckpoint');
     return packCheckpoint(...(await this.snapshot()));
   }
 
   /** Restore a checkpoint made by saveCheckpoint() of a trainer with the same configuration. */
   loadCheckpoint(ckpt: { weights: Uint8Array | ArrayBuffer; state?: string }): void {
+    const opt = this.training('loadCheckpoint');
     const { params, optim, state } = unpackCheckpoint(ckpt);
     checkConfig(this.config(), state.config);
     writeParams(this.opts.model.namedParameters(), params);
-    const opt = this.opts.optimizer;
     opt.loadStateDict(optim);
     opt.stepCount = state.stepCount;
     if (state.schedulerEpoch !== null) this.opts.scheduler?.setEpoch(state.schedulerEpoch);
@@ -229,7 +257,7 @@ export class Trainer {
       inputs: o.inputs.shape,
       targets: o.targets.shape,
       rollout: o.rollout ? { tIn: o.rollout.tIn, tOut: o.rollout.tOut } : null,
-      optimizer: o.optimizer.constructor.name,
+      optimizer: this.training('config').constructor.name,
     };
   }
 
@@ -237,7 +265,7 @@ export class Trainer {
     [Map<string, HostTensor>, Map<string, HostTensor>, TrainerState]
   > {
     const params = await readParams(this.opts.model.namedParameters());
-    const opt = this.opts.optimizer;
+    const opt = this.training('saveCheckpoint');
     const state: TrainerState = {
       format: 'wgno.trainer',
       version: 1,
@@ -249,6 +277,15 @@ export class Trainer {
       config: this.config(),
     };
     return [params, await opt.stateDict(), state];
+  }
+
+  /** The optimizer, or a WgnoError naming `method` if this trainer only evaluates. */
+  private training(method: string): Optimizer {
+    if (this.optim) return this.optim;
+    throw new WgnoError(
+      `Trainer.${method}`,
+      'this trainer was made by Trainer.forEvaluation and only evaluates; use Trainer.create(opts) with an optimizer to train or checkpoint',
+    );
   }
 
   private async keepCheckpoint(): Promise<void> {
@@ -323,7 +360,7 @@ export class Trainer {
     const step = await rt.compile({
       outputs: [value],
       updates: [accumulateUpdate(acc, value)],
-      optimizer: train ? this.opts.optimizer : undefined,
+      optimizer: train ? this.training('fit') : undefined,
       label: `trainer.${train ? 'train' : 'eval'}[${size}]`,
     });
     const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];

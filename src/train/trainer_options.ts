@@ -65,6 +65,13 @@ export interface TrainerOptions {
   onProgress?: (p: Progress) => void;
 }
 
+/**
+ * Trainer.forEvaluation's options: TrainerOptions without an optimizer (one may be given, as when
+ * spreading a training run's options, but it is never read). Only the model, the data shapes,
+ * batchSize, rollout and layout matter.
+ */
+export type EvaluationOptions = Omit<TrainerOptions, 'optimizer'> & { optimizer?: Optimizer };
+
 export interface EvalResult {
   /** Mean relative L2 per (sample, channel), and per rollout step. */
   relL2: number;

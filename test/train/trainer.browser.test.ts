@@ -208,6 +208,43 @@ describe('Trainer layout', () => {
   });
 });
 
+describe('Trainer.forEvaluation', () => {
+  it('needs no optimizer, evaluates as a training trainer does, and refuses to train', async () => {
+    const data = recurrence(9, 5, 8, 3, 2);
+    const model = new TinyLinear(rt, 3, 2, 11);
+    const ev = Trainer.forEvaluation({ model, ...data, batchSize: 2 }); // no optimizer
+    const trained = await Trainer.create({
+      model,
+      optimizer: new SGD(model.namedParameters(), { lr: 0 }),
+      ...data,
+      batchSize: 2,
+    });
+    const got = await ev.evaluate(data.inputs, data.targets);
+    expect(got).toEqual(await trained.evaluate(data.inputs, data.targets));
+    const msg =
+      /Trainer\.(\w+): this trainer was made by Trainer\.forEvaluation and only evaluates; use Trainer\.create/;
+    await expect(ev.fit(1)).rejects.toThrow(msg);
+    await expect(ev.saveCheckpoint()).rejects.toThrow(/Trainer\.saveCheckpoint: this trainer/);
+    const ckpt = await trained.saveCheckpoint();
+    expect(() => ev.loadCheckpoint(ckpt)).toThrow(/Trainer\.loadCheckpoint: this trainer/);
+    expect(() => ev.optimizer).toThrow(/Trainer\.optimizer: this trainer/);
+    expect(trained.optimizer).toBeInstanceOf(SGD);
+    // An optimizer spread in from a training run's options changes nothing: still evaluation only.
+    const spread = Trainer.forEvaluation({
+      ...data,
+      model,
+      batchSize: 2,
+      optimizer: trained.optimizer,
+    });
+    await expect(spread.fit(1)).rejects.toThrow(msg);
+    for (const t of [ev, trained, spread]) t.destroy();
+    const noOptimizer = { model, ...data, batchSize: 2 } as unknown as TrainerOptions;
+    await expect(Trainer.create(noOptimizer)).rejects.toThrow(
+      /Trainer: training needs an optimizer \(Trainer\.forEvaluation does not\)/,
+    );
+  });
+});
+
 describe('Trainer checkpoints', () => {
   const setup = async (seed: number): Promise<[Trainer, FNO, Adam]> => {
     const data = recurrence(5, 6, 16, rollout.tIn, rollout.tOut);
