@@ -5,7 +5,8 @@
 // a_batch / b_batch strides (0 along a broadcast dimension).
 //
 // Optional bias (override BIAS): 1 adds bias[n] to every row, 2 adds bias[m] to every column
-// (the host binds a dummy buffer when BIAS is 0).
+// (the host binds a dummy buffer when BIAS is 0). Optional activation after the bias (override
+// ACT, 1: exact GELU), used when the planner fuses a GELU that alone reads the product.
 //
 // Split K: with P.k_chunk < P.k, workgroup z (or lane batch index) = s * batch + batch index
 // sums only k in [s * k_chunk, (s + 1) * k_chunk) and writes slice s of a [slices, batch, M, N]
@@ -40,6 +41,7 @@ struct MatmulParams {
 // Threads per workgroup: the host sets 256 (T * T), the geometry below depends on it.
 override WG: u32 = 256;
 override BIAS: u32 = 0u;
+override ACT: u32 = 0u;
 const T: u32 = 16u;     // threads per tile side
 const TILE: u32 = 64u;  // output tile side, T * 4
 const BK: u32 = 16u;    // K step
@@ -136,10 +138,32 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     for (var j = 0u; j < 4u; j++) {
       let gn = col0 + tx + j * T;
       if (gm < P.m && gn < P.n) {
-        out[base + gm * P.n + gn] = acc[i][j] + bias_at(gm, gn);
+        out[base + gm * P.n + gn] = act(acc[i][j] + bias_at(gm, gn));
       }
     }
   }
+}
+
+const SQRT1_2: f32 = 0.70710678118654752;
+
+// erfc and the normal CDF exactly as kernels/unary.wgsl computes them (a Node test keeps the
+// copies identical), so a fused GELU is the same function as the separate op.
+fn erfc_(z: f32) -> f32 {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  let r = t * exp(-a * a + p);
+  return select(2.0 - r, r, z >= 0.0);
+}
+
+fn phi_cdf(v: f32) -> f32 {
+  return 0.5 * erfc_(-v * SQRT1_2);
+}
+
+fn act(v: f32) -> f32 {
+  if (ACT == 1u) { return v * phi_cdf(v); }
+  return v;
 }
 
 // The bias term of out[m, n]; 0 when the product has none or K is split (added afterwards).
@@ -164,7 +188,8 @@ fn bias_row4(m: u32, n0: u32) -> vec4f {
 fn store_row4(base: u32, m: u32, n0: u32, v: vec4f) {
   if (m >= P.m) { return; }
   let o = base + m * P.n + n0;
-  let w = v + bias_row4(m, n0);
+  let b = v + bias_row4(m, n0);
+  let w = vec4f(act(b.x), act(b.y), act(b.z), act(b.w));
   out[o] = w.x;
   if (n0 + 1u < P.n) { out[o + 1u] = w.y; }
   if (n0 + 2u < P.n) { out[o + 2u] = w.z; }

@@ -1,6 +1,6 @@
 import { WgnoError } from '../errors';
 import { DEFAULT_TARGET, type Target } from '../gpu/target';
-import type { Dispatch } from '../ops/op';
+import { EPILOGUES, type Dispatch, type Epilogue, type Lowered } from '../ops/op';
 import { opDef } from '../ops/registry';
 import { topoSort } from './autodiff';
 import type { Tensor } from './tensor';
@@ -38,6 +38,12 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  * Order the graph, find each intermediate's lifetime, and pack intermediates into a few reusable
  * slot buffers (best fit; a slot is reused only once its last reader has run, so no dispatch ever
  * reads and writes the same buffer). Views (reshape) share their source's storage.
+ *
+ * Fusion: an elementwise op in EPILOGUES (GELU) whose input is read by nothing else in the plan is
+ * folded into the op that produces that input when the producer can apply it as it writes
+ * (`lowerWithEpilogue`, e.g. matmul): one dispatch, and the intermediate is never stored. In a
+ * graph with a backward pass the GELU's input is also read by its derivative, so nothing fuses
+ * there; forward-only steps (inference, rollouts) get the fused kernels.
  */
 export function plan(
   outputs: readonly Tensor[],
@@ -51,8 +57,14 @@ export function plan(
   const root = (t: Tensor): Tensor => rootOf.get(t) ?? t;
   for (const t of order) if (opDef(t.op!).view) rootOf.set(t, root(t.inputs[0]));
 
+  const fused = fusions(order, roots, target);
+  const skipped = new Set([...fused.values()].map((f) => f.producer));
   const lastUse = new Map<Tensor, number>();
-  order.forEach((t, i) => t.inputs.forEach((x) => lastUse.set(root(x), i)));
+  order.forEach((t, i) => {
+    // A fused pair reads its producer's inputs when the epilogue op runs.
+    const reads = fused.get(t)?.producer.inputs ?? (skipped.has(t) ? [] : t.inputs);
+    reads.forEach((x) => lastUse.set(root(x), i));
+  });
   for (const t of roots) lastUse.set(root(t), END);
 
   const slotBytes: number[] = [];
@@ -93,26 +105,26 @@ export function plan(
   const dispatches: PlannedDispatch[] = [];
   order.forEach((t, i) => {
     const def = opDef(t.op!);
-    if (!def.view) {
+    if (!def.view && !skipped.has(t)) {
       const s = take(t.bytes);
       slotOf.set(t, s);
       const li = lastUse.get(t) ?? i;
       dying.set(li, [...(dying.get(li) ?? []), s]);
-      const lowered = (def.lower as (a: unknown) => ReturnType<typeof def.lower>)({
-        inputs: t.inputs,
-        out: t,
-        attrs: t.attrs,
-        target,
-      });
+      const fusion = fused.get(t);
+      const inputs = fusion ? fusion.producer.inputs : t.inputs;
+      const lowered =
+        fusion?.lowered ??
+        (def.lower as (a: unknown) => Lowered)({ inputs, out: t, attrs: t.attrs, target });
+      const label = fusion ? `${fusion.producer.op}+${t.op}#${t.id}` : `${t.op}#${t.id}`;
       const scratch = (lowered.scratch ?? []).map((b) => ({ slot: take(b), bytes: b }));
       for (const d of lowered.dispatches) {
         const ranges = d.bindings.map((b): BoundRange => {
           if ('input' in b)
-            return { storage: storageOf(t.inputs[b.input]), bytes: t.inputs[b.input].bytes };
+            return { storage: storageOf(inputs[b.input]), bytes: inputs[b.input].bytes };
           if ('output' in b) return { storage: { slot: s }, bytes: t.bytes };
           return { storage: { slot: scratch[b.scratch].slot }, bytes: scratch[b.scratch].bytes };
         });
-        dispatches.push({ dispatch: d, ranges, label: `${t.op}#${t.id}` });
+        dispatches.push({ dispatch: d, ranges, label });
       }
       free.push(...scratch.map((x) => x.slot));
     }
@@ -126,4 +138,28 @@ export function plan(
   for (const t of outputs) outs.set(t, storageOf(t));
   const peakBytes = slotBytes.reduce((a, b) => a + b, 0);
   return { dispatches, slotBytes, outputs: outs, peakBytes, naiveBytes };
+}
+
+interface Fusion {
+  /** The node whose kernel applies the epilogue; it gets no storage and no dispatch of its own. */
+  producer: Tensor;
+  lowered: Lowered;
+}
+
+/** Epilogue nodes (keyed) fused into their producers: see plan(). */
+function fusions(order: readonly Tensor[], roots: readonly Tensor[], target: Target) {
+  const readers = new Map<Tensor, number>();
+  for (const t of order) for (const x of t.inputs) readers.set(x, (readers.get(x) ?? 0) + 1);
+  const kept = new Set(roots);
+  const out = new Map<Tensor, Fusion>();
+  for (const t of order) {
+    if (!(EPILOGUES as readonly string[]).includes(t.op!)) continue;
+    const p = t.inputs[0];
+    const fuse = p.op === null ? undefined : opDef(p.op).lowerWithEpilogue;
+    if (!fuse || readers.get(p) !== 1 || kept.has(p) || p.dtype !== t.dtype) continue;
+    const args = { inputs: p.inputs, out: t, attrs: p.attrs, target };
+    const lowered = (fuse as (a: unknown, e: Epilogue) => Lowered | null)(args, t.op as Epilogue);
+    if (lowered) out.set(t, { producer: p, lowered });
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import source from '../../kernels/matmul.wgsl?raw';
 import splitSource from '../../kernels/matmul_split.wgsl?raw';
 import { sumTo } from './binary';
 import { requireF32 } from './elementwise';
-import type { Dispatch, OpDef } from './op';
+import type { Dispatch, Epilogue, LowerArgs, Lowered, OpDef } from './op';
 import type { OpAttrs } from './registry';
 
 type MatmulAttrs = OpAttrs['matmul'];
@@ -151,66 +151,11 @@ export const matmulDef: OpDef<MatmulAttrs> = {
     biasMode(bias, m, n, show);
     return { shape: [...batch, m, n], dtype: 'f32' };
   },
-  lower({ inputs: [a, b, bias], attrs, target }) {
-    const { m, k, n, batch, show } = dims(a.shape, b.shape, attrs);
-    const nBatch = numel(batch);
-    const outputs = nBatch * m * n;
-    const lane = target.kernels === 'lane';
-    const blocks = lane
-      ? nBatch * Math.ceil(m / LANE_BLOCK) * Math.ceil(n / LANE_BLOCK)
-      : nBatch * Math.ceil(m / TILE) * Math.ceil(n / TILE);
-    const slices = kSlices(target.kernels, blocks, k, outputs);
-    const rowTiles = Math.ceil(m / TILE);
-    if (!lane && (nBatch * slices > MAX_GROUPS_PER_DIM || rowTiles > MAX_GROUPS_PER_DIM)) {
-      throw new WgnoError(
-        'matmul',
-        `${show}: batch ${nBatch} or M = ${m} exceeds the ${MAX_GROUPS_PER_DIM}-workgroup grid limit; split the product`,
-      );
-    }
-    const BIAS = biasMode(bias, m, n, show);
-    const params = {
-      m,
-      n,
-      k,
-      batch_rank: batch.length,
-      batch: nBatch,
-      k_chunk: Math.ceil(k / slices),
-      // Logical A[m, k] and B[k, n] as strides into the stored (possibly transposed) matrices.
-      a_row: attrs.transA ? 1 : k,
-      a_col: attrs.transA ? m : 1,
-      b_row: attrs.transB ? 1 : n,
-      b_col: attrs.transB ? k : 1,
-      batch_shape: batch,
-      a_batch: batchStrides(a.shape, batch),
-      b_batch: batchStrides(b.shape, batch),
-    };
-    // Scratch 0: a 4-byte stand-in for an absent bias; scratch 1: the split-K partials.
-    const biasSlot = bias ? { input: 2 } : { scratch: 0 };
-    const scratch = slices > 1 ? [4, 4 * slices * outputs] : [4];
-    const product = slices > 1 ? { scratch: 1 } : { output: true as const };
-    const bindings = [{ input: 0 }, { input: 1 }, product, biasSlot];
-    const overrides = { BIAS };
-    const dispatches: Dispatch[] = [
-      lane
-        ? { kernel: K.lane, overrides, params, bindings, grid: grid1d(blocks * slices) }
-        : {
-            kernel: K.workgroup,
-            overrides: { ...overrides, WG: MATMUL_THREADS },
-            params,
-            bindings,
-            grid: [Math.ceil(n / TILE), rowTiles, nBatch * slices],
-          },
-    ];
-    if (slices > 1) {
-      dispatches.push({
-        kernel: splitSum,
-        overrides,
-        params: { n_out: outputs, slices, m, n },
-        bindings: [{ scratch: 1 }, biasSlot, { output: true }],
-        grid: grid1d(outputs),
-      });
-    }
-    return { dispatches, scratch };
+  lower: (args) => lowerMatmul(args, 0),
+  // A GELU after the bias, in the same store; not for split K (the split pass would need it too).
+  lowerWithEpilogue(args, epilogue) {
+    const lowered = lowerMatmul(args, ACT_CODES[epilogue]);
+    return lowered.dispatches.length === 1 ? lowered : null;
   },
   // With A' = op(A), B' = op(B): dA' = g B'^T and dB' = A'^T g. The trans flags express each
   // product (and its transpose, for a transposed operand) without a permute; batch dims that were
@@ -236,6 +181,74 @@ export const matmulDef: OpDef<MatmulAttrs> = {
     return y;
   },
 };
+
+/** kernels/matmul.wgsl's ACT codes for the epilogues it applies. */
+const ACT_CODES: Record<Epilogue, number> = { gelu: 1 };
+
+function lowerMatmul(
+  { inputs: [a, b, bias], attrs, target }: LowerArgs<MatmulAttrs>,
+  act: number,
+): Lowered {
+  const { m, k, n, batch, show } = dims(a.shape, b.shape, attrs);
+  const nBatch = numel(batch);
+  const outputs = nBatch * m * n;
+  const lane = target.kernels === 'lane';
+  const blocks = lane
+    ? nBatch * Math.ceil(m / LANE_BLOCK) * Math.ceil(n / LANE_BLOCK)
+    : nBatch * Math.ceil(m / TILE) * Math.ceil(n / TILE);
+  const slices = kSlices(target.kernels, blocks, k, outputs);
+  const rowTiles = Math.ceil(m / TILE);
+  if (!lane && (nBatch * slices > MAX_GROUPS_PER_DIM || rowTiles > MAX_GROUPS_PER_DIM)) {
+    throw new WgnoError(
+      'matmul',
+      `${show}: batch ${nBatch} or M = ${m} exceeds the ${MAX_GROUPS_PER_DIM}-workgroup grid limit; split the product`,
+    );
+  }
+  const BIAS = biasMode(bias, m, n, show);
+  const params = {
+    m,
+    n,
+    k,
+    batch_rank: batch.length,
+    batch: nBatch,
+    k_chunk: Math.ceil(k / slices),
+    // Logical A[m, k] and B[k, n] as strides into the stored (possibly transposed) matrices.
+    a_row: attrs.transA ? 1 : k,
+    a_col: attrs.transA ? m : 1,
+    b_row: attrs.transB ? 1 : n,
+    b_col: attrs.transB ? k : 1,
+    batch_shape: batch,
+    a_batch: batchStrides(a.shape, batch),
+    b_batch: batchStrides(b.shape, batch),
+  };
+  // Scratch 0: a 4-byte stand-in for an absent bias; scratch 1: the split-K partials.
+  const biasSlot = bias ? { input: 2 } : { scratch: 0 };
+  const scratch = slices > 1 ? [4, 4 * slices * outputs] : [4];
+  const product = slices > 1 ? { scratch: 1 } : { output: true as const };
+  const bindings = [{ input: 0 }, { input: 1 }, product, biasSlot];
+  const overrides = { BIAS, ACT: act };
+  const dispatches: Dispatch[] = [
+    lane
+      ? { kernel: K.lane, overrides, params, bindings, grid: grid1d(blocks * slices) }
+      : {
+          kernel: K.workgroup,
+          overrides: { ...overrides, WG: MATMUL_THREADS },
+          params,
+          bindings,
+          grid: [Math.ceil(n / TILE), rowTiles, nBatch * slices],
+        },
+  ];
+  if (slices > 1) {
+    dispatches.push({
+      kernel: splitSum,
+      overrides: { BIAS },
+      params: { n_out: outputs, slices, m, n },
+      bindings: [{ scratch: 1 }, biasSlot, { output: true }],
+      grid: grid1d(outputs),
+    });
+  }
+  return { dispatches, scratch };
+}
 
 /** Element strides of an operand's batch dims read at the broadcast batch shape (0 where stretched). */
 function batchStrides(shape: Shape, batch: Shape): number[] {

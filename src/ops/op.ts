@@ -21,6 +21,15 @@ export interface Dispatch<B = Slot> {
   readonly grid: readonly [number, number, number];
 }
 
+export interface Lowered {
+  dispatches: Dispatch[];
+  scratch?: number[];
+}
+
+/** Elementwise ops a producer may apply as it writes its output (planner fusion). */
+export const EPILOGUES = ['gelu'] as const;
+export type Epilogue = (typeof EPILOGUES)[number];
+
 export interface LowerArgs<A> {
   readonly inputs: readonly TensorSpec[];
   readonly out: TensorSpec;
@@ -48,7 +57,13 @@ export interface OpDef<A> {
   /** Validates inputs and attributes; throws a WgnoError naming the op, argument and shapes. */
   infer(inputs: readonly TensorSpec[], attrs: A): TensorSpec;
   /** Kernel launches; empty for views. Scratch buffer sizes in bytes, when needed. */
-  lower(args: LowerArgs<A>): { dispatches: Dispatch[]; scratch?: number[] };
+  lower(args: LowerArgs<A>): Lowered;
+  /**
+   * The same launches with an elementwise function applied to the output as it is written, or
+   * null where this node cannot (see EPILOGUES). The planner uses it when that function's op is
+   * the only reader of this node's output, and then skips the separate op.
+   */
+  lowerWithEpilogue?(args: LowerArgs<A>, epilogue: Epilogue): Lowered | null;
   vjp(args: VjpArgs<A>): (Tensor | null)[];
   reference(
     inputs: readonly Float64Array[],

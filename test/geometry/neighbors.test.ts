@@ -17,15 +17,7 @@ import knnSource from '../../kernels/knn.wgsl?raw';
 import bruteSource from '../../kernels/neighbor_brute.wgsl?raw';
 import { Rng } from '../../src/random';
 import { expectWgnoError } from '../util/errors';
-
-const squash = (s: string) => s.replace(/\/\/.*$/gm, '').replace(/\s+/g, '');
-
-/** The text of WGSL function `name` (up to its closing brace at column 0). */
-function wgslFn(source: string, name: string): string {
-  const start = source.indexOf(`fn ${name}(`);
-  expect(start, `fn ${name} is defined`).toBeGreaterThanOrEqual(0);
-  return source.slice(start, source.indexOf('\n}', start) + 2);
-}
+import { squash, wgslFn } from '../util/wgsl';
 
 describe('reference searches', () => {
   it('bruteForceNeighbors: inclusive radius, rows in ascending index', () => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exp, init, neg, reshape, sum, type Runtime } from '../../src/index';
+import { exp, gelu, init, matmul, neg, reshape, Rng, sum, type Runtime } from '../../src/index';
 import { plan } from '../../src/graph/planner';
+import matmulSource from '../../kernels/matmul.wgsl?raw';
+import unarySource from '../../kernels/unary.wgsl?raw';
+import { squash, wgslFn } from '../util/wgsl';
 
 describe('planner', () => {
   let rt: Runtime;
@@ -52,5 +55,60 @@ describe('planner', () => {
     const p = plan([a, r]);
     expect(p.outputs.get(r)).toEqual(p.outputs.get(a));
     expect(p.dispatches.length).toBe(1);
+  });
+
+  describe('fusion', () => {
+    const labels = (p: ReturnType<typeof plan>) => p.dispatches.map((d) => d.label.split('#')[0]);
+    const data = (n: number, seed: number) => new Rng(seed).normals(n);
+
+    for (const kernels of ['lane', 'workgroup'] as const)
+      it(`folds a GELU that alone reads a matmul into its kernel (${kernels})`, async () => {
+        const r = await init({ kernels });
+        try {
+          const x = r.tensor(data(37 * 6, 1), [37, 6]);
+          const w = r.tensor(data(9 * 6, 2), [9, 6]);
+          const b = r.tensor(data(9, 3), [9]);
+          const z = matmul(x, w, { transB: true, bias: b });
+          const fused = gelu(z);
+          expect(labels(plan([fused], [], r.target))).toEqual(['matmul+gelu']);
+          // The same GELU with the product kept as an output is not fused.
+          const apart = gelu(matmul(x, w, { transB: true, bias: b }));
+          const kept = apart.inputs[0];
+          expect(labels(plan([apart, kept], [], r.target))).toEqual(['matmul', 'gelu']);
+          const [f, a] = await Promise.all([
+            r.compile({ outputs: [fused] }).then(async (s) => (s.run(), fused.read())),
+            r.compile({ outputs: [apart, kept] }).then(async (s) => (s.run(), apart.read())),
+          ]);
+          let worst = 0;
+          f.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - a[i]))));
+          expect(worst).toBeLessThan(1e-6);
+        } finally {
+          r.destroy();
+        }
+      });
+
+    it("computes matmul's fused GELU with unary.wgsl's own erfc and normal CDF", () => {
+      for (const name of ['erfc_', 'phi_cdf'])
+        expect(squash(wgslFn(matmulSource, name)), name).toBe(squash(wgslFn(unarySource, name)));
+      for (const source of [matmulSource, unarySource])
+        expect(source).toContain('const SQRT1_2: f32 = 0.70710678118654752;');
+    });
+
+    it('leaves the pair apart when a backward pass reads the product', () => {
+      const x = rt.tensor(data(12, 4), [4, 3]);
+      const w = rt.tensor(data(6, 5), [2, 3], { requiresGrad: true });
+      const loss = sum(gelu(matmul(x, w, { transB: true })));
+      loss.backward();
+      const l = labels(plan([loss, w.grad!], [], rt.target));
+      expect(l).toContain('gelu');
+      expect(l).not.toContain('matmul+gelu');
+    });
+
+    it('leaves a split-K product apart (its second pass has no epilogue)', () => {
+      const a = rt.tensor(data(5 * 2100, 6), [5, 2100]);
+      const b = rt.tensor(data(2100 * 3, 7), [2100, 3]);
+      const l = labels(plan([gelu(matmul(a, b))], [], rt.target));
+      expect(l).toEqual(['matmul', 'matmul', 'gelu']);
+    });
   });
 });
