@@ -1,5 +1,7 @@
 // Row gather, the edge side of message passing: y[b, e, :] = x[b, index[e], :] for every batch
-// entry b (one thread per output element). With MEAN = 1 the row is divided by the size of its
+// entry b. Entry `main`: one thread per output element (coalesced on GPUs); entry `per_row`: one
+// thread per output row, which reads the index once and copies the row (CPU adapters, where the
+// per-element divisions cost more than the copy). With MEAN = 1 the row is divided by the size of its
 // segment in `splits`, y[b, e, :] = x[b, j, :] / count(j), j = index[e]: the exact transpose of
 // segment_sum's mean. Indices are validated on the host (buildCsr); an index out of range reads
 // 0 here, never another buffer.
@@ -39,3 +41,25 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   }
   y[i] = v;
 }
+
+@compute @workgroup_size(WG)
+fn per_row(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let r = gid.x + gid.y * nwg.x * WG;  // b * nnz + e
+  if (r >= P.batch * P.nnz) { return; }
+  let b = r / P.nnz;
+  let j = u32(index[r - b * P.nnz]);
+  let dst = r * P.c;
+  if (j >= P.rows) {
+    for (var ch = 0u; ch < P.c; ch++) { y[dst + ch] = 0.0; }
+    return;
+  }
+  var count = 1;
+  if (MEAN == 1u) { count = max(splits[j + 1u] - splits[j], 1); }
+  let src = (b * P.rows + j) * P.c;
+  for (var ch = 0u; ch < P.c; ch++) {
+    var v = x[src + ch];
+    if (MEAN == 1u) { v = v / f32(count); }
+    y[dst + ch] = v;
+  }
+}
+

@@ -25,12 +25,16 @@ export const gatherParams = new UniformLayout('GatherParams', {
   c: 'u32',
   rows: 'u32',
 });
-const kernel = defineKernel({
-  name: 'gather_rows',
-  source,
-  params: gatherParams,
-  storage: ['read', 'read', 'read', 'read_write'],
-});
+const gather = (entry: string) =>
+  defineKernel({
+    name: 'gather_rows',
+    entry,
+    source,
+    params: gatherParams,
+    storage: ['read', 'read', 'read', 'read_write'],
+  });
+/** A thread per element on GPUs, a thread per row on CPU adapters (kernels/gather_rows.wgsl). */
+const KERNELS = { workgroup: gather('main'), lane: gather('per_row') };
 
 /** Inputs: x [...batch, rows, c] f32, index [nnz], perm [nnz], splits [rows + 1] (i32). */
 function dims(specs: readonly TensorSpec[]) {
@@ -51,16 +55,17 @@ export const gatherRowsDef: OpDef<GatherAttrs> = {
     const { lead, nnz, c } = dims(inputs);
     return { shape: [...lead, nnz, c], dtype: 'f32' };
   },
-  lower({ inputs, attrs }) {
+  lower({ inputs, attrs, target }) {
     const { batch, nnz, c, rows } = dims(inputs);
+    const perRow = target.kernels === 'lane';
     return {
       dispatches: [
         {
-          kernel,
+          kernel: KERNELS[target.kernels],
           overrides: { MEAN: attrs.mean ? 1 : 0 },
           params: { batch, nnz, c, rows },
           bindings: [{ input: 0 }, { input: 1 }, { input: 3 }, { output: true }],
-          grid: grid1d(batch * nnz * c),
+          grid: grid1d(batch * nnz * (perRow ? 1 : c)),
         },
       ],
     };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import '../../src/index'; // defines every kernel
 import { allKernels } from '../../src/gpu/kernel';
 import { UniformLayout } from '../../src/gpu/uniforms';
+import { squash } from '../util/wgsl';
 
-const squash = (s: string) => s.replace(/\/\/.*$/gm, '').replace(/\s+/g, '');
 
 describe('UniformLayout', () => {
   it('packs by WGSL alignment rules', () => {

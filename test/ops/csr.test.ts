@@ -3,8 +3,8 @@ import { allKernels } from '../../src/gpu/kernel';
 import { buildCsr } from '../../src/ops/csr';
 import '../../src/ops/gather_rows'; // defines the message-passing kernels
 import '../../src/ops/segment_sum';
+import { squash } from '../util/wgsl';
 
-const squash = (s: string) => s.replace(/\/\/.*$/gm, '').replace(/\s+/g, '');
 
 describe('buildCsr', () => {
   it('builds the row of each edge and the transposed CSR (stable, ascending edges)', () => {
@@ -46,7 +46,11 @@ describe('buildCsr', () => {
 describe('message-passing kernels', () => {
   it('declare their uniform structs as packed in TS, with WG from the TS constant', () => {
     const ks = allKernels.filter((k) => k.name === 'gather_rows' || k.name === 'segment_sum');
-    expect(ks.map((k) => k.name).sort()).toEqual(['gather_rows', 'segment_sum']);
+    expect(ks.map((k) => `${k.name}.${k.entry}`).sort()).toEqual([
+      'gather_rows.main',
+      'gather_rows.per_row',
+      'segment_sum.main',
+    ]);
     for (const k of ks) {
       expect(squash(k.source)).toContain(squash(k.params!.wgslStruct()));
       expect(k.source).toMatch(/override WG: u32/);

@@ -98,7 +98,8 @@ for (const [name, splits, index, n] of csrs) {
   });
 }
 
-opSuite('message passing ops', cases);
+for (const kernels of ['lane', 'workgroup'] as const)
+  opSuite(`message passing ops (${kernels})`, cases, { kernels });
 
 describe('message passing: index tensors and errors', () => {
   it('index tensors round-trip, are never differentiated, and are rejected by float ops', async () => {
