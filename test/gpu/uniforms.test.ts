@@ -4,7 +4,6 @@ import { allKernels } from '../../src/gpu/kernel';
 import { UniformLayout } from '../../src/gpu/uniforms';
 import { squash } from '../util/wgsl';
 
-
 describe('UniformLayout', () => {
   it('packs by WGSL alignment rules', () => {
     const l = new UniformLayout('P', {

@@ -5,7 +5,6 @@ import '../../src/ops/gather_rows'; // defines the message-passing kernels
 import '../../src/ops/segment_sum';
 import { squash } from '../util/wgsl';
 
-
 describe('buildCsr', () => {
   it('builds the row of each edge and the transposed CSR (stable, ascending edges)', () => {
     // query 0: points 2, 0, 2; query 1: none; query 2: point 1; points 3 unreferenced.
