@@ -3,6 +3,8 @@
 //   out[b, r, ch] = sum_{k = splits[r]}^{splits[r+1]-1} e[b, perm[k], ch],
 // so the result is the same bits on every run. An empty segment gives 0. With MEAN = 1 the sum
 // is divided by the segment's size (neuraloperator's segment_csr reduce='mean'; empty stays 0).
+// Entry `product` sums e * w edge by edge instead (w of e's shape): a message times f(y_j) reduced
+// in one pass, without writing the products.
 
 struct SegmentParams {
   batch: u32,
@@ -19,27 +21,56 @@ override MEAN: u32 = 0;
 @group(0) @binding(2) var<storage, read> perm: array<i32>;       // [nnz] edges grouped by row
 @group(0) @binding(3) var<storage, read> splits: array<i32>;     // [rows + 1] segment bounds into perm
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch, rows, c] row-major
+@group(0) @binding(5) var<storage, read> w: array<f32>;          // [batch, nnz, c], entry `product`
+
+// Output element i's first value in e (channel offset included) and its segment of perm.
+struct Segment {
+  base: u32,
+  start: u32,
+  end: u32,
+}
+
+fn segment_of(i: u32) -> Segment {
+  let per_batch = P.rows * P.c;
+  let b = i / per_batch;
+  let r = (i % per_batch) / P.c;
+  return Segment(b * P.nnz * P.c + i % P.c, u32(splits[r]), u32(splits[r + 1u]));
+}
+
+fn finish(s: f32, seg: Segment) -> f32 {
+  if (MEAN == 1u && seg.end > seg.start) {
+    return s / f32(seg.end - seg.start);
+  }
+  return s;
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  let per_batch = P.rows * P.c;
-  if (i >= P.batch * per_batch) { return; }
-  let b = i / per_batch;
-  let r = (i % per_batch) / P.c;
-  let ch = i % P.c;
-  let start = u32(splits[r]);
-  let end = u32(splits[r + 1u]);
-  let base = b * P.nnz * P.c + ch;
+  if (i >= P.batch * P.rows * P.c) { return; }
+  let seg = segment_of(i);
   var s = 0.0;
-  for (var k = start; k < end; k++) {
+  for (var k = seg.start; k < seg.end; k++) {
     let edge = u32(perm[k]);
     if (edge < P.nnz) {
-      s += e[base + edge * P.c];
+      s += e[seg.base + edge * P.c];
     }
   }
-  if (MEAN == 1u && end > start) {
-    s = s / f32(end - start);
+  out[i] = finish(s, seg);
+}
+
+@compute @workgroup_size(WG)
+fn product(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.batch * P.rows * P.c) { return; }
+  let seg = segment_of(i);
+  var s = 0.0;
+  for (var k = seg.start; k < seg.end; k++) {
+    let edge = u32(perm[k]);
+    if (edge < P.nnz) {
+      let at = seg.base + edge * P.c;
+      s += e[at] * w[at];
+    }
   }
-  out[i] = s;
+  out[i] = finish(s, seg);
 }

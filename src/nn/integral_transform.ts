@@ -11,6 +11,7 @@
  * neighbourhood gives 0). Layout is point-major, as in neuraloperator: points [n, d], f [n, c].
  */
 import { WgnoError, fmtShape } from '../errors';
+import { sameShape } from '../graph/shape';
 import type { Runtime } from '../gpu/runtime';
 import type { Tensor } from '../graph/tensor';
 import { mul } from '../ops/binary';
@@ -140,9 +141,15 @@ export class IntegralTransform extends Module {
     let k = this.channelMlp.forward(agg); // [(batch,) nnz, d4]
     // As neuraloperator: f multiplies unless the type is nonlinear_kernelonly, so a
     // 'linear_kernelonly' layer given f computes the 'linear' transform.
-    if (fOnEdges && this.transformType !== 'nonlinear_kernelonly') k = mul(k, fOnEdges);
+    let times = fOnEdges && this.transformType !== 'nonlinear_kernelonly' ? fOnEdges : undefined;
+    if (times && (weights || !sameShape(times.shape, k.shape))) {
+      k = mul(k, times); // broadcast (a batched f with an unbatched kernel), or weighted below
+      times = undefined;
+    }
     if (weights) return segmentSum(mul(k, reshape(weights, [nb.nnz, 1])), nb.byQuery);
-    return this.reduction === 'mean' ? segmentMean(k, nb.byQuery) : segmentSum(k, nb.byQuery);
+    // The product with f(y_j) is taken inside the segment reduction (never stored).
+    const reduce = this.reduction === 'mean' ? segmentMean : segmentSum;
+    return reduce(k, nb.byQuery, { times });
   }
 
   private check(y: Tensor, nb: Neighborhoods, x: Tensor, fY?: Tensor, weights?: Tensor): void {

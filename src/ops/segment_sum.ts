@@ -3,15 +3,18 @@
  * message passing (neuraloperator's segment_csr). Each output adds its segment in a fixed order
  * (perm), so results are bitwise repeatable; an empty segment gives 0; `mean` divides by the
  * segment size (empty stays 0). Its transpose is gather_rows over the same relation. See csr.ts.
+ * An optional fifth input w of e's shape is multiplied into e edge by edge as it is summed
+ * (`times`): a message times f(y_j), reduced without writing the products.
  */
 import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
-import type { TensorSpec } from '../graph/shape';
+import { sameShape, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/segment_sum.wgsl?raw';
 import { checkRelation, type Segments } from './csr';
+import { mul } from './binary';
 import { gatherRows } from './gather_rows';
 import type { OpDef } from './op';
 import type { OpAttrs } from './registry';
@@ -30,8 +33,18 @@ const kernel = defineKernel({
   params: segmentParams,
   storage: ['read', 'read', 'read', 'read_write'],
 });
+const productKernel = defineKernel({
+  name: 'segment_sum',
+  entry: 'product',
+  source,
+  params: segmentParams,
+  storage: ['read', 'read', 'read', 'read_write', 'read'],
+});
 
-/** Inputs: e [...batch, nnz, c] f32, index [nnz], perm [nnz], splits [rows + 1] (i32). */
+/**
+ * Inputs: e [...batch, nnz, c] f32, index [nnz], perm [nnz], splits [rows + 1] (i32), and
+ * optionally w of e's shape.
+ */
 function dims(specs: readonly TensorSpec[]) {
   const d = checkRelation('segment_sum', specs, 'e');
   const n = specs[0].shape[d.lead.length];
@@ -39,6 +52,12 @@ function dims(specs: readonly TensorSpec[]) {
     throw new WgnoError(
       'segment_sum',
       `e ${fmtShape(specs[0].shape)} has ${n} rows but index ${fmtShape(specs[1].shape)} has ${d.nnz} edges; e needs one row per edge`,
+    );
+  const w = specs[4];
+  if (w && (w.dtype !== 'f32' || !sameShape(w.shape, specs[0].shape)))
+    throw new WgnoError(
+      'segment_sum',
+      `times ${fmtShape(w.shape)} ${w.dtype} must be f32 of e's shape ${fmtShape(specs[0].shape)}`,
     );
   return d;
 }
@@ -52,41 +71,56 @@ export const segmentSumDef: OpDef<SegmentAttrs> = {
   },
   lower({ inputs, attrs }) {
     const { batch, nnz, rows, c } = dims(inputs);
+    const bindings = [{ input: 0 }, { input: 2 }, { input: 3 }, { output: true as const }];
     return {
       dispatches: [
         {
-          kernel,
+          kernel: inputs[4] ? productKernel : kernel,
           overrides: { MEAN: attrs.mean ? 1 : 0 },
           params: { batch, rows, c, nnz },
-          bindings: [{ input: 0 }, { input: 2 }, { input: 3 }, { output: true }],
+          bindings: inputs[4] ? [...bindings, { input: 4 }] : bindings,
           grid: grid1d(batch * rows * c),
         },
       ],
     };
   },
-  vjp: ({ g, inputs: [, index, perm, splits], attrs, needs }) => [
-    needs[0] ? gatherRows(g, { rows: splits.size - 1, index, perm, splits }, attrs.mean) : null,
-    null,
-    null,
-    null,
-  ],
-  reference([e, , perm, splits], specs, { mean }) {
+  // The edges' gradient is g gathered back along the relation (times the other factor).
+  vjp: ({ g, inputs: [e, index, perm, splits, w], attrs, needs }) => {
+    const back = () => gatherRows(g, { rows: splits.size - 1, index, perm, splits }, attrs.mean);
+    if (!w) return [needs[0] ? back() : null, null, null, null];
+    const gb = needs[0] || needs[4] ? back() : null;
+    return [needs[0] ? mul(gb!, w) : null, null, null, null, needs[4] ? mul(gb!, e) : null];
+  },
+  reference([e, , perm, splits, w], specs, { mean }) {
     const { batch, nnz, rows, c } = dims(specs);
     const out = new Float64Array(batch * rows * c);
     for (let i = 0; i < out.length; i++) {
       const [b, r, ch] = [Math.floor(i / (rows * c)), Math.floor(i / c) % rows, i % c];
       const [start, end] = [splits[r], splits[r + 1]];
       let s = 0;
-      for (let k = start; k < end; k++) s += e[(b * nnz + perm[k]) * c + ch];
+      for (let k = start; k < end; k++) {
+        const at = (b * nnz + perm[k]) * c + ch;
+        s += e[at] * (w ? w[at] : 1);
+      }
       out[i] = mean && end > start ? s / (end - start) : s;
     }
     return out;
   },
 };
 
-/** segment_sum or its mean, as the transpose of gather_rows needs it. */
-export function segmentReduce(e: Tensor, seg: Segments, mean: boolean): Tensor {
-  return apply('segment_sum', [e, seg.index, seg.perm, seg.splits], { mean });
+/** segment_sum or its mean (of e * times, with `times`), as gather_rows's transpose needs it. */
+export function segmentReduce(e: Tensor, seg: Segments, mean: boolean, times?: Tensor): Tensor {
+  const inputs = [e, seg.index, seg.perm, seg.splits];
+  return apply('segment_sum', times ? [...inputs, times] : inputs, { mean });
+}
+
+/** Options of segmentSum / segmentMean. */
+export interface SegmentOptions {
+  /**
+   * A tensor of e's shape multiplied into e edge by edge as it is summed: one pass instead of
+   * `mul` then the sum, and the products are never stored.
+   */
+  times?: Tensor;
 }
 
 /**
@@ -95,8 +129,11 @@ export function segmentReduce(e: Tensor, seg: Segments, mean: boolean): Tensor {
  *
  * @example
  * const out = segmentSum(messages, nb.byQuery); // messages [nnz, c] -> [m, c]
+ * const conv = segmentSum(kernel, nb.byQuery, { times: fOnEdges }); // sum of k(x, y_j) f(y_j)
  */
-export const segmentSum = (e: Tensor, seg: Segments): Tensor => segmentReduce(e, seg, false);
+export const segmentSum = (e: Tensor, seg: Segments, opts: SegmentOptions = {}): Tensor =>
+  segmentReduce(e, seg, false, opts.times);
 
 /** Mean of each row's edge values (an empty row gives 0), as segment_csr's reduce='mean'. */
-export const segmentMean = (e: Tensor, seg: Segments): Tensor => segmentReduce(e, seg, true);
+export const segmentMean = (e: Tensor, seg: Segments, opts: SegmentOptions = {}): Tensor =>
+  segmentReduce(e, seg, true, opts.times);

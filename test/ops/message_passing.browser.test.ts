@@ -80,6 +80,16 @@ for (const [name, splits, index, n] of csrs) {
       },
     );
   }
+  // The product form (times): e * w summed per segment, both factors differentiated.
+  for (const mean of [false, true]) {
+    const tag = `${name}, batch [2], c=3${mean ? ', mean' : ''}`;
+    cases.push({
+      name: `segment_sum of a product byQuery: ${tag}`,
+      inputs: [{ shape: [2, nb.nnz, 3] }, ...relation(nb.byQuery), { shape: [2, nb.nnz, 3] }],
+      fn: (e, i, p, sp, w) =>
+        (mean ? segmentMean : segmentSum)(e, seg(nb.m, [i, p, sp]), { times: w }),
+    });
+  }
   // A whole message-passing step: gather points and queries onto edges, combine, reduce.
   cases.push({
     name: `message passing: ${name}`,
@@ -183,6 +193,10 @@ describe('message passing: index tensors and errors', () => {
       );
       const c = rt.tensor(new Float32Array(12), [3, 2], { dtype: 'complex64' });
       expect(() => segmentSum(c, nb.byQuery)).toThrow(/segment_sum supports f32 only/);
+      const e = rt.tensor(new Float32Array(6), [3, 2]);
+      expect(() =>
+        segmentSum(e, nb.byQuery, { times: rt.tensor(new Float32Array(3), [3, 1]) }),
+      ).toThrow(/segment_sum: times \[3, 1\] f32 must be f32 of e's shape \[3, 2\]/);
       nb.destroy();
     } finally {
       rt.destroy();
