@@ -49,6 +49,7 @@ describe('message-passing kernels', () => {
       'gather_rows.main',
       'gather_rows.per_row',
       'segment_sum.main',
+      'segment_sum.product',
     ]);
     for (const k of ks) {
       expect(squash(k.source)).toContain(squash(k.params!.wgslStruct()));
