@@ -13,10 +13,12 @@
  *
  * Every timed run, for every library, is "issue the work, then wait until the GPU has finished it"
  * (wgno: step.run() + queue.onSubmittedWorkDone(); jax-js: blockUntilReady(); TF.js:
- * submitQueue() + onSubmittedWorkDone()); nothing is read back. Because TF.js's wait once did not
- * cover its work (docs/benchmarks.md, FFT rows), each peer row's warm-up run reads its result back
- * (the output, or the f_y gradient), and that time is printed beside the waited median. Results: scripts/bench.mjs's peer table (ms) and, from this
- * page, test-results/bench-meta/gno-peers.json and console lines with edges per second.
+ * submitQueue() + onSubmittedWorkDone()); nothing is read back, except TF.js's forward rows,
+ * which wait for the output's data: its queue wait returned before its forward work was done in
+ * every run (docs/benchmarks.md). As a check that the waits cover the work, each peer row also
+ * times one run that reads its result back (the output, or the f_y gradient), printed beside the
+ * median. Results: scripts/bench.mjs's peer table (ms) and, from this page,
+ * test-results/bench-meta/gno-peers.json and console lines with edges per second.
  */
 import { bench, describe } from 'vitest';
 import { commands } from 'vitest/browser';

@@ -60,9 +60,12 @@ export function tfGno(p: GnoProblem, weights: readonly GnoWeight[]): PeerGno {
   };
 
   return {
-    async forward(read = false) {
+    // The forward pass always waits for its output's data: TF.js's queue wait returned before
+    // its forward work was done in every run (docs/benchmarks.md), so waited times measured
+    // less than the work. The read-back is the [n, c] output, small beside the work.
+    async forward() {
       const y = tf.tidy(forward);
-      await (read ? y.data() : gpuDone());
+      await y.data();
       y.dispose();
     },
     async forwardBackward(read = false) {
