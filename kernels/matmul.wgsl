@@ -174,15 +174,10 @@ fn bias_at(m: u32, n: u32) -> f32 {
   return 0.0;
 }
 
-// Row m's bias for columns n0 .. n0 + 3 (indices clamped; columns past N are never stored).
+// Row m's bias for columns n0 .. n0 + 3 (columns clamped; those past N are never stored).
 fn bias_row4(m: u32, n0: u32) -> vec4f {
-  if (P.k_chunk < P.k) { return vec4f(0.0); }
-  if (BIAS == 1u) {
-    let c = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(P.n - 1u));
-    return vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]);
-  }
-  if (BIAS == 2u) { return vec4f(bias[m]); }
-  return vec4f(0.0);
+  let c = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(P.n - 1u));
+  return vec4f(bias_at(m, c.x), bias_at(m, c.y), bias_at(m, c.z), bias_at(m, c.w));
 }
 
 fn store_row4(base: u32, m: u32, n0: u32, v: vec4f) {

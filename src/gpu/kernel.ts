@@ -54,6 +54,21 @@ export function grid1d(n: number, wg = WORKGROUP_SIZE): [number, number, number]
   return [MAX_GROUPS_PER_DIM, y, 1];
 }
 
+/**
+ * Cut a range of `length` (a long reduction) into equal chunks of at least `minChunk`, at most
+ * `wanted` of them (at least one). `count` is recomputed from `chunk`, so the last chunk is never
+ * empty. Both depend only on the arguments: a split reduction keeps a fixed summation order.
+ */
+export function splitRange(
+  length: number,
+  wanted: number,
+  minChunk: number,
+): { chunk: number; count: number } {
+  const count = Math.max(1, Math.min(wanted, Math.floor(length / minChunk)));
+  const chunk = Math.ceil(length / count);
+  return { chunk, count: Math.ceil(length / chunk) };
+}
+
 /** Overrides every kernel gets; kernels may add their own. */
 export function baseOverrides(): Record<string, number> {
   return { WG: WORKGROUP_SIZE };

@@ -2,7 +2,7 @@ import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
 import { broadcastStrides, numel, stridesOf, type Shape, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
-import { MAX_GROUPS_PER_DIM, defineKernel, grid1d } from '../gpu/kernel';
+import { MAX_GROUPS_PER_DIM, defineKernel, grid1d, splitRange } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/matmul.wgsl?raw';
 import splitSource from '../../kernels/matmul_split.wgsl?raw';
@@ -77,12 +77,9 @@ export function kSlices(
   outputs: number,
 ): number {
   const { target, minChunk } = SPLIT[kernels];
-  if (blocks >= target || k < 2 * minChunk) return 1;
-  const wanted = Math.min(Math.ceil(target / blocks), Math.floor(k / minChunk));
+  if (blocks >= target) return 1;
   const fit = Math.floor(MAX_PARTIAL_BYTES / (4 * outputs));
-  const slices = Math.max(1, Math.min(wanted, fit));
-  // Equal chunks: the last slice is never empty.
-  return Math.ceil(k / Math.ceil(k / slices));
+  return splitRange(k, Math.min(Math.ceil(target / blocks), fit), minChunk).count;
 }
 
 /** The logical matrix dims of both operands and the broadcast batch shape. */

@@ -2,7 +2,7 @@ import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
 import { numel, stridesOf, type Shape, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
-import { WORKGROUP_SIZE, defineKernel, grid1d } from '../gpu/kernel';
+import { WORKGROUP_SIZE, defineKernel, grid1d, splitRange } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/reduce.wgsl?raw';
 import { requireF32 } from './elementwise';
@@ -90,6 +90,26 @@ function outShape(shape: Shape, axes: readonly number[], keepdim: boolean): numb
   return out;
 }
 
+/**
+ * ReduceParams for kept and reduced groups, each thread summing `chunk` consecutive reduced
+ * elements (all of them by default: one pass).
+ */
+function reduceParamsOf(kept: readonly Group[], red: readonly Group[], chunk?: number) {
+  const r = numel(red.map((g) => g.size));
+  return {
+    n_out: numel(kept.map((g) => g.size)),
+    r,
+    chunk: chunk ?? r,
+    chunks: Math.ceil(r / (chunk ?? r)),
+    kept_rank: kept.length,
+    red_rank: red.length,
+    kept_shape: kept.map((g) => g.size),
+    kept_strides: kept.map((g) => g.stride),
+    red_shape: red.map((g) => g.size),
+    red_strides: red.map((g) => g.stride),
+  };
+}
+
 export const sumDef: OpDef<SumAttrs> = {
   name: 'sum',
   infer([x], { axes, keepdim }) {
@@ -111,59 +131,36 @@ export const sumDef: OpDef<SumAttrs> = {
     if (red.length === 0) red.push({ size: 1, stride: 0, reduced: true }); // only size-1 axes
     const nOut = numel(out.shape);
     const r = numel(red.map((g) => g.size));
-    const params = (chunk: number, chunks: number) => ({
-      n_out: nOut,
-      r,
-      chunk,
-      chunks,
-      kept_rank: kept.length,
-      red_rank: red.length,
-      kept_shape: kept.map((g) => g.size),
-      kept_strides: kept.map((g) => g.stride),
-      red_shape: red.map((g) => g.size),
-      red_strides: red.map((g) => g.stride),
-    });
     const io = [{ input: 0 }, { output: true as const }];
     const short = r <= SHORT_R || (nOut >= MANY_OUTPUTS && r <= MODERATE_R);
     if (!short && target.kernels === 'workgroup' && red[red.length - 1].stride === 1) {
       // grid1d(nOut * WG) yields exactly nOut workgroups (folded into y when needed).
-      const dispatch = { kernel: perGroup, params: params(r, 1), bindings: io };
+      const dispatch = { kernel: perGroup, params: reduceParamsOf(kept, red), bindings: io };
       return { dispatches: [{ ...dispatch, grid: grid1d(nOut * WORKGROUP_SIZE) }] };
     }
-    const wanted = Math.ceil(CHUNK_THREADS[target.kernels] / nOut);
-    const chunks0 = short ? 1 : Math.max(1, Math.min(wanted, Math.floor(r / MIN_CHUNK)));
-    const chunk = Math.ceil(r / chunks0);
-    const chunks = Math.ceil(r / chunk);
+    const wanted = short ? 1 : Math.ceil(CHUNK_THREADS[target.kernels] / nOut);
+    const { chunk, count: chunks } = splitRange(r, wanted, MIN_CHUNK);
     if (chunks === 1) {
-      return {
-        dispatches: [{ kernel: perThread, params: params(r, 1), bindings: io, grid: grid1d(nOut) }],
-      };
+      const dispatch = { kernel: perThread, params: reduceParamsOf(kept, red), bindings: io };
+      return { dispatches: [{ ...dispatch, grid: grid1d(nOut) }] };
     }
     // Pass 2 sums the [chunks, nOut] partials over chunks, in ascending order.
-    const partials = {
-      n_out: nOut,
-      r: chunks,
-      chunk: chunks,
-      chunks: 1,
-      kept_rank: 1,
-      red_rank: 1,
-      kept_shape: [nOut],
-      kept_strides: [1],
-      red_shape: [chunks],
-      red_strides: [nOut],
-    };
+    const partials = reduceParamsOf(
+      [{ size: nOut, stride: 1, reduced: false }],
+      [{ size: chunks, stride: nOut, reduced: true }],
+    );
     return {
       dispatches: [
         {
           kernel: perThread,
-          params: params(chunk, chunks),
+          params: reduceParamsOf(kept, red, chunk),
           bindings: [{ input: 0 }, { scratch: 0 }],
           grid: grid1d(nOut * chunks),
         },
         {
           kernel: perThread,
           params: partials,
-          bindings: [{ scratch: 0 }, { output: true }],
+          bindings: [{ scratch: 0 }, io[1]],
           grid: grid1d(nOut),
         },
       ],

@@ -64,7 +64,27 @@ describe('GINO', () => {
     const outNeighbors = queries.map((q) => ballNeighborhoods(rt, latentQueries, q, 2, 0.35));
     const x = rt.tensor(rng.normals(batch * 20 * 2), [batch, 20, 2], { requiresGrad: true });
     const destroy = () => [inNeighbors, ...outNeighbors].forEach((nb) => nb.destroy());
-    return { grid, inputGeom, latentQueries, inNeighbors, queries, outNeighbors, x, destroy };
+    /** The GINO inputs for query set k alone. */
+    const single = (k = 0) => ({
+      inputGeom,
+      latentQueries,
+      latentShape: grid,
+      outputQueries: queries[k],
+      x,
+      inNeighbors,
+      outNeighbors: outNeighbors[k],
+    });
+    return {
+      grid,
+      inputGeom,
+      latentQueries,
+      inNeighbors,
+      queries,
+      outNeighbors,
+      x,
+      destroy,
+      single,
+    };
   }
 
   it('gives [batch, nOut, out], per query set, and every parameter a gradient', async () => {
@@ -121,21 +141,13 @@ describe('GINO', () => {
     const p = problem(2, [7]);
     const gino = new GINO(rt, SMALL); // gnoEmbedChannels 2: the sinusoidal embedding on the GPU
     const base = {
+      ...p.single(),
       inputGeom: rt.tensor(p.inputGeom, [20, 2]),
       latentQueries: rt.tensor(p.latentQueries, [30, 2]),
-      latentShape: p.grid,
-      x: p.x,
-      inNeighbors: p.inNeighbors,
-      outNeighbors: p.outNeighbors[0],
     };
     const loss = async (q: Float32Array) =>
       (await sum(gino.forward({ ...base, outputQueries: rt.tensor(q, [7, 2]) })).read())[0];
-    const host = gino.forward({
-      ...base,
-      inputGeom: p.inputGeom,
-      latentQueries: p.latentQueries,
-      outputQueries: p.queries[0],
-    });
+    const host = gino.forward(p.single());
     const q = rt.tensor(p.queries[0], [7, 2], { requiresGrad: true });
     const out = gino.forward({ ...base, outputQueries: q });
     expect(relL2(await out.read(), await host.read())).toBeLessThan(1e-5);
@@ -218,16 +230,7 @@ describe('GINO', () => {
     const p = problem(2, [6]);
     const a = new GINO(rt, { ...SMALL, seed: 1 });
     const b = new GINO(rt, { ...SMALL, seed: 2 });
-    const run = (m: GINO) =>
-      m.forward({
-        inputGeom: p.inputGeom,
-        latentQueries: p.latentQueries,
-        latentShape: p.grid,
-        outputQueries: p.queries[0],
-        x: p.x,
-        inNeighbors: p.inNeighbors,
-        outNeighbors: p.outNeighbors[0],
-      });
+    const run = (m: GINO) => m.forward(p.single());
     const [ya, yb] = [await run(a).read(), await run(b).read()];
     expect(relL2(yb, ya)).toBeGreaterThan(0.01);
     b.loadStateDict(await a.stateDict());
@@ -260,15 +263,7 @@ describe('GINO', () => {
     );
     const p = problem(2, [5]);
     const gino = new GINO(rt, SMALL);
-    const inputs = {
-      inputGeom: p.inputGeom,
-      latentQueries: p.latentQueries,
-      latentShape: p.grid,
-      outputQueries: p.queries[0],
-      x: p.x,
-      inNeighbors: p.inNeighbors,
-      outNeighbors: p.outNeighbors[0],
-    };
+    const inputs = p.single();
     expect(() => gino.forward({ ...inputs, latentShape: [30] })).toThrow(
       /latentShape \[30\] must list 2 grid sizes/,
     );
