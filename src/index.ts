@@ -7,7 +7,7 @@ export {
   type InitOptions,
   type RuntimeStats,
   type CompileOptions,
-} from './gpu/runtime';
+} from './runtime/runtime';
 export { Tensor } from './graph/tensor';
 export { Step } from './graph/executor';
 export type { Plan, Update } from './graph/planner';
@@ -17,7 +17,7 @@ export { WgnoError, DeviceLostError } from './errors';
 export { backward } from './graph/autodiff';
 export { fill } from './ops/fill';
 export * from './ops/unary';
-export { add, sub, mul, div, pow, sumTo } from './ops/binary';
+export { add, sub, mul, div, pow } from './ops/binary';
 export {
   Adam,
   AdamW,
@@ -33,7 +33,7 @@ export { Rng } from './random';
 export { sum, mean, l2Norm } from './ops/reduce';
 export { matmul } from './ops/matmul';
 export { channelLinear } from './ops/channel_linear';
-export { reshape, permute, broadcastTo, transpose } from './ops/layout';
+export { reshape, permute, broadcastTo, transpose, sumTo } from './ops/layout';
 export { pad, slice, crop } from './ops/pad';
 export { concat } from './ops/concat';
 export { flatten, unsqueeze, squeeze } from './ops/layout';
@@ -51,8 +51,15 @@ export {
 } from './train/losses';
 export { Module } from './nn/module';
 export { ChannelMLP } from './nn/channel_mlp';
-export { SpectralConv } from './nn/spectral_conv';
-export { TuckerSpectralConv, tuckerRank } from './nn/tucker_spectral_conv';
+export {
+  SpectralConv,
+  TuckerSpectralConv,
+  type SpectralConvOptions,
+  type SpectralWeight,
+  type DenseSpectralWeight,
+  type ComplexParam,
+} from './nn/spectral_conv';
+export { tuckerRank, type TuckerSpectralWeight } from './nn/tucker_weight';
 export { cmatmul, modeProduct } from './ops/complex_matmul';
 export {
   GridEmbedding,

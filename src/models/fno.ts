@@ -1,5 +1,5 @@
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { add, mul } from '../ops/binary';
 import { channelLinear } from '../ops/channel_linear';
@@ -10,7 +10,6 @@ import { ChannelMLP, reshapeWeight } from '../nn/channel_mlp';
 import { GridEmbedding } from '../nn/embedding';
 import { Module, uniformInit } from '../nn/module';
 import { SpectralConv } from '../nn/spectral_conv';
-import { TuckerSpectralConv } from '../nn/tucker_spectral_conv';
 
 /** neuraloperator's FNO constructor arguments in camelCase, with the same defaults. */
 export interface FNOConfig {
@@ -196,7 +195,7 @@ export interface FNOBlocksConfig {
  */
 export class FNOBlocks extends Module {
   private readonly blocks: {
-    conv: SpectralConv | TuckerSpectralConv;
+    conv: SpectralConv;
     skip: Tensor;
     mlp: ChannelMLP;
     gate: Tensor;
@@ -210,13 +209,12 @@ export class FNOBlocks extends Module {
     super(rt);
     const { channels: h, nModes, nLayers } = config;
     const mid = pyRound(config.channelMlpExpansion * h);
+    const factorized =
+      config.factorization === 'tucker'
+        ? { factorization: 'tucker' as const, rank: config.rank }
+        : { factorization: 'dense' as const };
     for (let i = 0; i < nLayers; i++) {
-      const conv = this.child(
-        `convs.${i}`,
-        config.factorization === 'tucker'
-          ? new TuckerSpectralConv(rt, rng, h, h, nModes, config.rank)
-          : new SpectralConv(rt, rng, h, h, nModes),
-      );
+      const conv = this.child(`convs.${i}`, new SpectralConv(rt, rng, h, h, nModes, factorized));
       const skip = this.param(`fno_skips.${i}.conv.weight`, uniformInit(rng, h * h, h), [h, h, 1]);
       const mlp = this.child(`channel_mlp.${i}`, new ChannelMLP(rt, rng, [h, mid, h]));
       const gate = this.param(`channel_mlp_skips.${i}.weight`, new Float32Array(h).fill(1), [

@@ -1,4 +1,4 @@
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import { FNO, type FNOConfig } from './fno';
 
 /** TFNO's config: FNO's, with the factorization fixed to Tucker. */
