@@ -63,7 +63,7 @@ const trainLoss = lpLoss(model.forward(x), target);
 trainLoss.backward();
 const trainStep = await rt.compile({
   outputs: [trainLoss],
-  optimizer: new Adam(model.namedParameters(), { lr }),
+  updates: [new Adam(model.namedParameters(), { lr })],
   label: 'fno-train',
 });
 

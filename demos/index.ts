@@ -83,7 +83,7 @@ async function train(rt: Runtime): Promise<void> {
   m.loss.backward();
   const step = await rt.compile({
     outputs: [m.loss, m.pred],
-    optimizer: new Adam(m.params, { lr: 0.01 }),
+    updates: [new Adam(m.params, { lr: 0.01 })],
     label: 'demo-train',
   });
   show('training');

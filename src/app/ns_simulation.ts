@@ -3,7 +3,7 @@
  * last tIn time units, its one-step prediction, and the error against the solver. History, rollout
  * and error all stay on the GPU; only two numbers (the error's squared norms) come back per unit.
  */
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
 import type { FNO } from '../models/fno';

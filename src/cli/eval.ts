@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { WgnoError } from '../errors';
-import { init } from '../gpu/runtime';
+import { init } from '../runtime/runtime';
 import { readSafetensors } from '../io/safetensors';
 import { FNO } from '../models/fno';
 import { parseSavedConfig } from '../models/load';

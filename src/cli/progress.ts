@@ -3,7 +3,7 @@
  * every 10% when stderr is not one (CI logs, pipes).
  */
 import { SingleBar, Presets } from 'cli-progress';
-import { init, type Runtime } from '../gpu/runtime';
+import { init, type Runtime } from '../runtime/runtime';
 
 export interface Progress {
   update(done: number, total: number): void;

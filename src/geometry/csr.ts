@@ -2,9 +2,9 @@
  * The CSR graphs the neighbour searches return, kept on the GPU, and their transpose.
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import { encodeBounds, encodeRowsOf, encodeSortByKey } from './primitives';
-import { Recorder, guarded } from './recorder';
+import { Workspace, guarded } from './workspace';
 import type { CsrArrays } from './reference';
 
 /**
@@ -58,7 +58,7 @@ export async function transposeCsr(rt: Runtime, csr: NeighborCsr): Promise<Neigh
   if (!(csr instanceof NeighborCsr))
     throw new WgnoError(op, 'csr must be a NeighborCsr (from radiusNeighbors or knnNeighbors)');
   return guarded(rt, op, async () => {
-    const rec = new Recorder(rt, 'wgno.transpose_csr');
+    const rec = new Workspace(rt, 'wgno.transpose_csr');
     try {
       const splits = rec.buffer('row_splits', csr.cols + 1);
       let index: GPUBuffer;
@@ -93,7 +93,7 @@ export async function csrRowIds(rt: Runtime, csr: NeighborCsr): Promise<GPUBuffe
   if (!(csr instanceof NeighborCsr))
     throw new WgnoError(op, 'csr must be a NeighborCsr (from radiusNeighbors or knnNeighbors)');
   return guarded(rt, op, async () => {
-    const rec = new Recorder(rt, 'wgno.csr_row_ids');
+    const rec = new Workspace(rt, 'wgno.csr_row_ids');
     const out = rec.buffer('row_ids', csr.nnz);
     try {
       if (csr.nnz > 0) encodeRowsOf(rec, csr.rowSplits, csr.rows, csr.nnz, out);

@@ -6,7 +6,7 @@
  * Only the identity permutation is made on the CPU (it depends on nnz alone).
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import { indexTensor, indexTensorFromBuffer } from '../graph/index_tensor';
 import { Neighborhoods } from '../ops/csr';
 import { NeighborCsr, csrRowIds, transposeCsr } from './csr';

@@ -1,11 +1,5 @@
 import { DeviceLostError, WgnoError } from '../errors';
-import { backward } from '../graph/autodiff';
-import { Step } from '../graph/executor';
-import { plan, type Update } from '../graph/planner';
-import { checkShape, type DType, type Shape } from '../graph/shape';
-import { Tensor, toF32 } from '../graph/tensor';
-import type { Optimizer } from '../train/optim';
-import { acquireAdapter, requestDevice, type AcquireOptions } from './device';
+import { type AcquireOptions } from './device';
 import { bindGroupLayoutEntries, describeCompileError, type KernelDef } from './kernel';
 import { chooseTarget, type KernelStyle, type Target } from './target';
 
@@ -29,28 +23,13 @@ export interface RuntimeStats {
   dispatches: number;
 }
 
-export interface CompileOptions {
-  /** Tensors whose values the step computes and keeps readable after each run. */
-  outputs: readonly Tensor[];
-  /** In-place leaf updates recorded after the graph. */
-  updates?: readonly Update[];
-  /** An optimizer whose parameter updates end the step; each run advances its step count. */
-  optimizer?: Optimizer;
-  label?: string;
-}
-
 /**
- * A WebGPU device plus everything wgno caches on it. Get one with `await init()`.
- *
- * @example
- * const rt = await init();
- * const x = rt.tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
- * const y = sum(gelu(x));
- * y.backward();
- * console.log(await x.grad!.read());
- * rt.destroy();
+ * The device layer: a WebGPU device plus everything wgno caches on it (pipelines and their
+ * layouts), buffer creation within the device's limits, uploads and readbacks, one place for
+ * device loss and uncaptured errors, and the counters tests use to prove replay allocates nothing.
+ * It knows nothing of tensors or graphs; `Runtime` (src/runtime/runtime.ts) builds on it.
  */
-export class Runtime {
+export class Gpu {
   readonly stats: RuntimeStats = {
     buffersCreated: 0,
     bindGroupsCreated: 0,
@@ -66,12 +45,8 @@ export class Runtime {
   private uncaptured: string | null = null;
   private readonly layouts = new Map<KernelDef, GPUPipelineLayout>();
   private readonly pipelines = new Map<KernelDef, Map<string, Promise<GPUComputePipeline>>>();
-  private readonly steps = new Set<Step>();
-  /** Steps made by `evaluate` for a tensor's read() go away with the tensor. */
-  private readonly finalizer = new FinalizationRegistry<Step>((s) => {
-    s.destroy();
-    this.steps.delete(s);
-  });
+  /** Called by destroy() before the device goes (Steps free their buffers). */
+  private readonly releasers = new Set<() => void>();
 
   constructor(
     readonly device: GPUDevice,
@@ -91,74 +66,15 @@ export class Runtime {
     });
   }
 
+  /** Run `release` when this device is destroyed (unless `forget` was called first). */
+  onDestroy(release: () => void): { forget(): void } {
+    this.releasers.add(release);
+    return { forget: () => void this.releasers.delete(release) };
+  }
+
   /** True when the optional feature was granted (timestamp-query, shader-f16, subgroups). */
   hasFeature(f: GPUFeatureName): boolean {
     return this.device.features.has(f);
-  }
-
-  /** A leaf tensor holding `data` (row-major; complex64 as interleaved re, im pairs). */
-  tensor(
-    data: ArrayLike<number>,
-    shape: Shape,
-    opts: { requiresGrad?: boolean; dtype?: DType; label?: string } = {},
-  ): Tensor {
-    this.assertUsable('tensor');
-    checkShape('tensor', 'shape', shape);
-    const dtype = opts.dtype ?? 'f32';
-    if (dtype !== 'f32' && dtype !== 'complex64')
-      throw new WgnoError(
-        'tensor',
-        `dtype '${String(dtype)}' is not supported; use 'f32' or 'complex64' (index tensors: indexTensor())`,
-      );
-    const values = toF32('tensor', data, { shape, dtype });
-    const buffer = this.createBuffer({
-      label: opts.label ?? `tensor[${shape.join('x')}]`,
-      size: Math.max(4, values.byteLength),
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
-    this.writeBuffer(buffer, values);
-    return new Tensor(this, { shape, dtype }, null, [], null, opts.requiresGrad ?? false, buffer);
-  }
-
-  zeros(
-    shape: Shape,
-    opts: { requiresGrad?: boolean; dtype?: DType; label?: string } = {},
-  ): Tensor {
-    const n = shape.reduce((a, b) => a * b, 1) * (opts.dtype === 'complex64' ? 2 : 1);
-    return this.tensor(new Float32Array(n), shape, opts);
-  }
-
-  /** Plan and allocate a replayable step; see Step.run(). */
-  async compile(opts: CompileOptions): Promise<Step> {
-    this.assertUsable('compile');
-    this.device.pushErrorScope('validation');
-    const updates = [...(opts.updates ?? []), ...(opts.optimizer?.updates() ?? [])];
-    const hooks = opts.optimizer ? [() => opts.optimizer!.tick()] : [];
-    const step = await Step.create(
-      this,
-      plan(opts.outputs, updates, this.target),
-      opts.label ?? 'step',
-      hooks,
-    );
-    const err = await this.device.popErrorScope();
-    if (err) {
-      step.destroy();
-      throw new WgnoError('compile', `WebGPU rejected the planned step: ${err.message}`);
-    }
-    this.steps.add(step);
-    return step;
-  }
-
-  /** Compute tensors once (what `t.read()` uses for a tensor no step has computed). */
-  async evaluate(outputs: readonly Tensor[]): Promise<void> {
-    const step = await this.compile({ outputs, label: 'evaluate' });
-    for (const t of outputs) this.finalizer.register(t, step);
-    step.run();
-  }
-
-  /** Reverse-mode autodiff; see graph/autodiff.ts. */
-  backward(loss: Tensor, seed?: Tensor): void {
-    backward(loss, seed);
   }
 
   /** Copy `bytes` of a buffer to the CPU. */
@@ -275,21 +191,9 @@ export class Runtime {
 
   /** Release every GPU resource; Node can exit afterwards. */
   destroy(): void {
-    for (const s of this.steps) s.destroy();
-    this.steps.clear();
+    for (const release of [...this.releasers]) release();
+    this.releasers.clear();
     this.device.destroy();
     this.keepAlive = null;
   }
-}
-
-/** Acquire a WebGPU device (browser or Node) and return a Runtime. */
-export async function init(opts: InitOptions = {}): Promise<Runtime> {
-  if (opts.kernels !== undefined && !['auto', 'lane', 'workgroup'].includes(opts.kernels))
-    throw new WgnoError(
-      'init',
-      `kernels '${String(opts.kernels)}' is invalid; use 'auto', 'lane' or 'workgroup'`,
-    );
-  const { adapter, keepAlive } = await acquireAdapter(opts);
-  const device = await requestDevice(adapter, 'wgno');
-  return new Runtime(device, adapter.info, keepAlive, opts);
 }

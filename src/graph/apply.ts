@@ -1,7 +1,7 @@
 import { WgnoError, fmtShape } from '../errors';
-import { opDef, type OpAttrs, type OpName } from '../ops/registry';
+import type { Engine } from './engine';
+import { opDef, type OpAttrs, type OpName } from './registry';
 import { Tensor } from './tensor';
-import type { Runtime } from '../gpu/runtime';
 
 /**
  * Record one op into the graph: check the inputs belong to one live runtime, run the shape rule
@@ -11,7 +11,7 @@ export function apply<K extends OpName>(
   name: K,
   inputs: readonly Tensor[],
   attrs: OpAttrs[K],
-  runtime?: Runtime,
+  runtime?: Engine,
 ): Tensor {
   const def = opDef(name);
   const rt = runtime ?? inputs[0]?.rt;

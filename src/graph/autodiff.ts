@@ -1,8 +1,32 @@
 import { WgnoError, fmtShape } from '../errors';
-import { opDef } from '../ops/registry';
-import { add } from '../ops/binary';
-import { fill } from '../ops/fill';
+import { opDef } from './registry';
 import type { Tensor } from './tensor';
+
+/**
+ * The two tensors autodiff makes itself, whatever the graph: the seed of a scalar loss (ones) and
+ * the sum of two gradients reaching one tensor. They are ops like any other, provided by the op
+ * layer (src/ops/all.ts) when it loads, so this module names no op.
+ */
+export interface GradientPrimitives {
+  ones(like: Tensor): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+}
+
+let primitives: GradientPrimitives | null = null;
+
+/** Install the seed and accumulation ops (called once by src/ops/all.ts). */
+export function provideGradientPrimitives(p: GradientPrimitives): void {
+  primitives = p;
+}
+
+function gradientPrimitives(): GradientPrimitives {
+  if (!primitives)
+    throw new WgnoError(
+      'backward',
+      'no gradient primitives are installed; get tensors from a Runtime made by init()',
+    );
+  return primitives;
+}
 
 /** Tensors reachable from `roots`, inputs before users (iterative DFS, deterministic order). */
 export function topoSort(roots: readonly Tensor[]): Tensor[] {
@@ -56,8 +80,9 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       `seed ${fmtShape(seed.shape)} ${seed.dtype} must match the loss ${fmtShape(loss.shape)} ${loss.dtype}`,
     );
   }
+  const { ones, add } = gradientPrimitives();
   const grads = new Map<Tensor, Tensor>();
-  grads.set(loss, seed ?? fill(loss.rt, loss.shape, 1));
+  grads.set(loss, seed ?? ones(loss));
   const order = topoSort([loss]);
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];

@@ -4,7 +4,7 @@
  * accept them, and they never require a gradient.
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Engine } from './engine';
 import { checkShape, numel, type Shape } from './shape';
 import { Tensor, toI32 } from './tensor';
 
@@ -26,7 +26,7 @@ function checkIndexShape(op: string, shape: Shape): void {
  * const index = indexTensor(rt, Int32Array.of(0, 2, 1, 1)); // [4] i32
  */
 export function indexTensor(
-  rt: Runtime,
+  rt: Engine,
   data: ArrayLike<number>,
   opts: { shape?: Shape; label?: string } = {},
 ): Tensor {
@@ -49,7 +49,7 @@ export function indexTensor(
  * caller's: destroying the tensor does not destroy it. Its contents are not validated.
  */
 export function indexTensorFromBuffer(
-  rt: Runtime,
+  rt: Engine,
   buffer: GPUBuffer,
   shape: Shape,
   label = 'index tensor',

@@ -1,7 +1,7 @@
 import type { KernelDef } from '../gpu/kernel';
 import type { Target } from '../gpu/target';
-import type { Tensor } from '../graph/tensor';
-import type { TensorSpec } from '../graph/shape';
+import type { Tensor } from './tensor';
+import type { TensorSpec } from './shape';
 
 /** A storage binding of one dispatch: an input of the node, its output, or a scratch buffer. */
 export type Slot = { input: number } | { output: true } | { scratch: number };
@@ -25,10 +25,6 @@ export interface Lowered {
   dispatches: Dispatch[];
   scratch?: number[];
 }
-
-/** Elementwise ops a producer may apply as it writes its output (planner fusion). */
-export const EPILOGUES = ['gelu'] as const;
-export type Epilogue = (typeof EPILOGUES)[number];
 
 export interface LowerArgs<A> {
   readonly inputs: readonly TensorSpec[];
@@ -59,11 +55,16 @@ export interface OpDef<A> {
   /** Kernel launches; empty for views. Scratch buffer sizes in bytes, when needed. */
   lower(args: LowerArgs<A>): Lowered;
   /**
-   * The same launches with an elementwise function applied to the output as it is written, or
-   * null where this node cannot (see EPILOGUES). The planner uses it when that function's op is
-   * the only reader of this node's output, and then skips the separate op.
+   * This op is a one-input elementwise function that a producer may apply to its output as it
+   * writes it (planner fusion: see `lowerWithEpilogue`).
    */
-  lowerWithEpilogue?(args: LowerArgs<A>, epilogue: Epilogue): Lowered | null;
+  readonly epilogue?: boolean;
+  /**
+   * The same launches with the elementwise op `epilogue` (an op with `epilogue: true`) applied to
+   * the output as it is written, or null where this node cannot. The planner uses it when that op
+   * is the only reader of this node's output, and then skips the separate op.
+   */
+  lowerWithEpilogue?(args: LowerArgs<A>, epilogue: string): Lowered | null;
   vjp(args: VjpArgs<A>): (Tensor | null)[];
   reference(
     inputs: readonly Float64Array[],

@@ -1,7 +1,7 @@
 import { WgnoError } from '../errors';
 import { DEFAULT_TARGET, type Target } from '../gpu/target';
-import { EPILOGUES, type Dispatch, type Epilogue, type Lowered } from '../ops/op';
-import { opDef } from '../ops/registry';
+import type { Dispatch, Lowered } from './op';
+import { opDef } from './registry';
 import { topoSort } from './autodiff';
 import type { Tensor } from './tensor';
 
@@ -19,6 +19,15 @@ export interface PlannedDispatch {
 
 /** A dispatch that updates leaves in place after the graph ran (optimizer steps). */
 export type Update = Dispatch<Tensor>;
+
+/**
+ * A group of in-place updates that ends a step, with an optional hook run before every run (an
+ * optimizer: its parameter updates, and its step count advanced per run).
+ */
+export interface UpdateSet {
+  updates(): readonly Update[];
+  beforeRun?(): void;
+}
 
 export interface Plan {
   readonly dispatches: readonly PlannedDispatch[];
@@ -39,7 +48,7 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  * slot buffers (best fit; a slot is reused only once its last reader has run, so no dispatch ever
  * reads and writes the same buffer). Views (reshape) share their source's storage.
  *
- * Fusion: an elementwise op in EPILOGUES (GELU) whose input is read by nothing else in the plan is
+ * Fusion: an elementwise op declared `epilogue` (GELU) whose input is read by nothing else in the plan is
  * folded into the op that produces that input when the producer can apply it as it writes
  * (`lowerWithEpilogue`, e.g. matmul): one dispatch, and the intermediate is never stored. In a
  * graph with a backward pass the GELU's input is also read by its derivative, so nothing fuses
@@ -153,12 +162,12 @@ function fusions(order: readonly Tensor[], roots: readonly Tensor[], target: Tar
   const kept = new Set(roots);
   const out = new Map<Tensor, Fusion>();
   for (const t of order) {
-    if (!(EPILOGUES as readonly string[]).includes(t.op!)) continue;
+    if (!opDef(t.op!).epilogue) continue;
     const p = t.inputs[0];
     const fuse = p.op === null ? undefined : opDef(p.op).lowerWithEpilogue;
     if (!fuse || readers.get(p) !== 1 || kept.has(p) || p.dtype !== t.dtype) continue;
     const args = { inputs: p.inputs, out: t, attrs: p.attrs, target };
-    const lowered = (fuse as (a: unknown, e: Epilogue) => Lowered | null)(args, t.op as Epilogue);
+    const lowered = (fuse as (a: unknown, e: string) => Lowered | null)(args, t.op!);
     if (lowered) out.set(t, { producer: p, lowered });
   }
   return out;

@@ -1,5 +1,5 @@
 import { WgnoError } from '../errors';
-import { opDef } from '../ops/registry';
+import { opDef } from './registry';
 import { topoSort } from './autodiff';
 import type { Tensor } from './tensor';
 

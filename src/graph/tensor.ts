@@ -1,6 +1,7 @@
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
-import type { OpName } from '../ops/registry';
+import { backward } from './autodiff';
+import type { Engine } from './engine';
+import type { OpName } from './registry';
 import { byteSize, numel, type DType, type Shape, type TensorSpec } from './shape';
 
 let nextId = 1;
@@ -29,7 +30,7 @@ export class Tensor implements TensorSpec {
   private destroyed = false;
 
   constructor(
-    readonly rt: Runtime,
+    readonly rt: Engine,
     spec: TensorSpec,
     readonly op: OpName | null,
     readonly inputs: readonly Tensor[],
@@ -102,7 +103,7 @@ export class Tensor implements TensorSpec {
    * every leaf with requiresGrad. Nothing runs until a value is read or a step is compiled.
    */
   backward(seed?: Tensor): void {
-    this.rt.backward(this, seed);
+    backward(this, seed);
   }
 
   /** Overwrite a leaf's contents (new inputs for a replayed step). No allocation. */

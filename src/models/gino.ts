@@ -5,7 +5,7 @@
  * from the grid to the query points, and a ChannelMLP projection.
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { concat } from '../ops/concat';
 import type { Neighborhoods } from '../ops/csr';

@@ -5,7 +5,7 @@
  * the state_dict names below are wgno's, in neuraloperator's style.
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { add } from '../ops/binary';
 import type { Neighborhoods } from '../ops/csr';

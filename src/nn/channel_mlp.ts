@@ -1,4 +1,4 @@
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { channelLinear } from '../ops/channel_linear';
 import { reshape } from '../ops/layout';

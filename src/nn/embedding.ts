@@ -1,5 +1,5 @@
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { mul } from '../ops/binary';
 import { broadcastTo, reshape, unsqueeze } from '../ops/layout';

@@ -9,7 +9,7 @@
  * several blocks and steps. Its mollifier `weighting_fn` is not supported.
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import { Tensor } from '../graph/tensor';
 import type { Neighborhoods } from '../ops/csr';
 import { SinusoidalEmbedding } from './embedding';

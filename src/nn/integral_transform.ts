@@ -12,7 +12,7 @@
  */
 import { WgnoError, fmtShape } from '../errors';
 import { sameShape } from '../graph/shape';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { mul } from '../ops/binary';
 import { concat } from '../ops/concat';

@@ -1,23 +1,29 @@
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp, type NoAttrs } from '../graph/registry';
 import { apply } from '../graph/apply';
 import {
   broadcastShapes,
   broadcastStrides,
   coalesce,
   numel,
-  sameShape,
   type Shape,
   type TensorSpec,
 } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
+import { codes } from '../gpu/wgsl';
 import source from '../../kernels/binary.wgsl?raw';
-import { reshape } from './layout';
-import type { OpDef, VjpArgs } from './op';
-import { sum } from './reduce';
+import { sumTo } from './layout';
+import type { OpDef, VjpArgs } from '../graph/op';
 import { powSigned } from './special';
-import { affine, log, neg } from './unary';
+
+// unary.ts builds its VJPs from this module's products, so the three unary ops these VJPs need
+// are recorded by name through the registry instead of imported: the op modules form no cycle.
+const neg = (x: Tensor): Tensor => apply('neg', [x], {});
+const log = (x: Tensor): Tensor => apply('log', [x], {});
+const affine = (x: Tensor, scale: number, shift: number): Tensor =>
+  apply('affine', [x], { scale, shift });
 
 /** Uniforms of the broadcasting elementwise kernels (binary.wgsl, complex.wgsl). */
 export const broadcastParams = new UniformLayout('BroadcastParams', {
@@ -26,16 +32,17 @@ export const broadcastParams = new UniformLayout('BroadcastParams', {
   a_strides: { vec4: 'u32', length: 8 },
   b_strides: { vec4: 'u32', length: 8 },
 });
+/** Function codes of kernels/binary.wgsl (override OP; WGSL names them OP_ADD, ..., OP_POW). */
+const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, pow: 4 } as const;
 const kernel = defineKernel({
   name: 'binary',
   source,
   params: broadcastParams,
+  constants: codes('OP', BINARY_CODES),
   storage: ['read', 'read', 'read_write'],
 });
 
-const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, pow: 4 } as const;
 type BinaryName = keyof typeof BINARY_CODES;
-type NoAttrs = Record<string, never>;
 
 /** add and sub also take complex64 (componentwise); the others are f32 only. */
 const COMPLEX_OK: ReadonlySet<BinaryName> = new Set(['add', 'sub']);
@@ -90,17 +97,6 @@ function binaryOp(
 
 function padRank(s: Shape, rank: number): number[] {
   return [...new Array<number>(rank - s.length).fill(1), ...s];
-}
-
-/** Sum a broadcast gradient back to the shape of the input it came from. */
-export function sumTo(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const lead = g.shape.length - shape.length;
-  const axes: number[] = [];
-  g.shape.forEach((d, i) => {
-    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
-  });
-  return reshape(sum(g, axes, true), shape);
 }
 
 function referenceBroadcast(
@@ -169,3 +165,19 @@ export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], none);
 export const div = (a: Tensor, b: Tensor): Tensor => apply('div', [a, b], none);
 /** a^b elementwise (negative a only with integer b). */
 export const pow = (a: Tensor, b: Tensor): Tensor => apply('pow', [a, b], none);
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    add: NoAttrs;
+    sub: NoAttrs;
+    mul: NoAttrs;
+    div: NoAttrs;
+    pow: NoAttrs;
+  }
+}
+
+registerOp('add', addDef);
+registerOp('sub', subDef);
+registerOp('mul', mulDef);
+registerOp('div', divDef);
+registerOp('pow', powDef);

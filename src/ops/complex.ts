@@ -8,6 +8,7 @@
  * complex and cmul broadcast like NumPy; their gradients are summed back to each input's shape.
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp, type NoAttrs } from '../graph/registry';
 import { apply } from '../graph/apply';
 import {
   coalesce,
@@ -19,22 +20,24 @@ import {
 } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
+import { codes } from '../gpu/wgsl';
 import source from '../../kernels/complex.wgsl?raw';
-import { broadcastParams, sumTo } from './binary';
+import { broadcastParams } from './binary';
+import { sumTo } from './layout';
 import { fill } from './fill';
-import type { OpDef } from './op';
+import type { OpDef } from '../graph/op';
 
+/** Function codes of kernels/complex.wgsl (override OP; WGSL names them OP_COMPLEX, ..., OP_CMUL). */
+const CODES = { complex: 0, real: 1, imag: 2, conj: 3, cmul: 4 } as const;
 const kernel = defineKernel({
   name: 'complex',
   source,
   params: broadcastParams,
+  constants: codes('OP', CODES),
   storage: ['read', 'read', 'read_write'],
 });
 
-/** Function codes of kernels/complex.wgsl (override OP). */
-const CODES = { complex: 0, real: 1, imag: 2, conj: 3, cmul: 4 } as const;
 type Name = keyof typeof CODES;
-type NoAttrs = Record<string, never>;
 
 function requireDtype(op: string, x: TensorSpec, i: number, dtype: 'f32' | 'complex64'): void {
   if (x.dtype !== dtype)
@@ -206,3 +209,24 @@ export const cmul = (a: Tensor, b: Tensor): Tensor => apply('cmul', [a, b], none
 export const viewAsReal = (z: Tensor): Tensor => apply('view_as_real', [z], none);
 /** f32 [..., 2] (re, im) pairs seen as complex64 [...]: a view, no kernel. */
 export const viewAsComplex = (x: Tensor): Tensor => apply('view_as_complex', [x], none);
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Complex helpers (complex.ts): complex64 is interleaved (re, im) f32 pairs. */
+    complex: NoAttrs;
+    real: NoAttrs;
+    imag: NoAttrs;
+    conj: NoAttrs;
+    cmul: NoAttrs;
+    view_as_real: NoAttrs;
+    view_as_complex: NoAttrs;
+  }
+}
+
+registerOp('complex', complexDef);
+registerOp('real', realDef);
+registerOp('imag', imagDef);
+registerOp('conj', conjDef);
+registerOp('cmul', cmulDef);
+registerOp('view_as_real', viewAsRealDef);
+registerOp('view_as_complex', viewAsComplexDef);

@@ -3,6 +3,7 @@
  * output (kernels/concat.wgsl); the VJP hands each input its slice of the gradient.
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
 import { normAxis, numel, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
@@ -10,7 +11,7 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/concat.wgsl?raw';
 import { wordsOf } from './layout';
-import type { OpDef } from './op';
+import type { OpDef } from '../graph/op';
 import { slice } from './pad';
 
 export const concatParams = new UniformLayout('ConcatParams', {
@@ -113,3 +114,11 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   if (xs.length === 0) throw new WgnoError('concat', 'needs at least one input tensor');
   return apply('concat', xs, { axis: normAxis('concat', axis, xs[0].shape.length) });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    concat: { readonly axis: number };
+  }
+}
+
+registerOp('concat', concatDef);

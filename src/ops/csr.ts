@@ -13,7 +13,7 @@
  * Sums always run in that fixed order, so results are bitwise repeatable (no atomics).
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Engine } from '../graph/engine';
 import { indexTensor } from '../graph/index_tensor';
 import type { TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
@@ -140,7 +140,7 @@ export function buildCsr(
 }
 
 /** Upload one relation as i32 tensors. */
-export function uploadSegments(rt: Runtime, s: HostSegments, label = 'segments'): Segments {
+export function uploadSegments(rt: Engine, s: HostSegments, label = 'segments'): Segments {
   return {
     rows: s.rows,
     index: indexTensor(rt, s.index, { label: `${label}.index` }),
@@ -194,7 +194,7 @@ export class Neighborhoods {
  * const nb = neighborhoods(rt, { rowSplits: [0, 2, 3], index: [1, 0, 1], nPoints: 2 });
  */
 export function neighborhoods(
-  rt: Runtime,
+  rt: Engine,
   csr: { rowSplits: ArrayLike<number>; index: ArrayLike<number>; nPoints: number },
 ): Neighborhoods {
   const host = buildCsr(csr.rowSplits, csr.index, csr.nPoints);

@@ -28,10 +28,11 @@
  *    get 0, which this already gives): rfft with nOut = M, norm swapped, opposite `adjoint`.
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
 import { normAxis, numel, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
-import type { OpDef } from './op';
+import type { OpDef } from '../graph/op';
 import { lowerFft, LOAD, STORE, WEIGHT, type Norm } from './fft_plan';
 
 export type { Norm } from './fft_plan';
@@ -309,3 +310,16 @@ export function irfft(z: Tensor, opts: { n?: number; norm?: Norm } = {}): Tensor
     adjoint: false,
   });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** FFTs (fft.ts): complex along any axis; real <-> half spectrum along the last axis. */
+    fft: FftAttrs;
+    rfft: RfftAttrs;
+    irfft: IrfftAttrs;
+  }
+}
+
+registerOp('fft', fftDef);
+registerOp('rfft', rfftDef);
+registerOp('irfft', irfftDef);

@@ -13,7 +13,7 @@ import { defineKernel, grid1d, WORKGROUP_SIZE } from '../gpu/kernel';
 import type { KernelStyle } from '../gpu/target';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/fft.wgsl?raw';
-import type { Dispatch, Slot } from './op';
+import type { Dispatch, Slot } from '../graph/op';
 
 export type Norm = 'backward' | 'forward' | 'ortho';
 

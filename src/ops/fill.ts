@@ -1,13 +1,14 @@
 import { WgnoError } from '../errors';
+import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
 import { checkShape, numel, type DType, type Shape } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
-import type { Runtime } from '../gpu/runtime';
+import type { Engine } from '../graph/engine';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/fill.wgsl?raw';
 import { requireFinite } from './elementwise';
-import type { OpDef } from './op';
+import type { OpDef } from '../graph/op';
 
 export interface FillAttrs {
   readonly shape: Shape;
@@ -47,6 +48,14 @@ export const fillDef: OpDef<FillAttrs> = {
 };
 
 /** A tensor of `shape` filled with `value` (complex64: re and im both set to value). */
-export function fill(rt: Runtime, shape: Shape, value: number, dtype: DType = 'f32'): Tensor {
+export function fill(rt: Engine, shape: Shape, value: number, dtype: DType = 'f32'): Tensor {
   return apply('fill', [], { shape: [...shape], value, dtype }, rt);
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    fill: FillAttrs;
+  }
+}
+
+registerOp('fill', fillDef);

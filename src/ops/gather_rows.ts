@@ -13,8 +13,8 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/gather_rows.wgsl?raw';
 import { checkRelation, type Segments } from './csr';
-import type { OpDef } from './op';
-import type { OpAttrs } from './registry';
+import type { OpDef } from '../graph/op';
+import { registerOp, type OpAttrs } from '../graph/registry';
 import { segmentReduce } from './segment_sum';
 
 type GatherAttrs = OpAttrs['gather_rows'];
@@ -104,3 +104,16 @@ export const gatherRowsDef: OpDef<GatherAttrs> = {
 export function gatherRows(x: Tensor, seg: Segments, mean = false): Tensor {
   return apply('gather_rows', [x, seg.index, seg.perm, seg.splits], { mean });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /**
+     * Message passing over a CSR relation (csr.ts; inputs 1..3 are i32 index, perm, splits):
+     * gather_rows reads one row per edge, segment_sum adds each row's edges; each is the other's
+     * transpose. mean: divide by the segment size (gather_rows: of the row it reads).
+     */
+    gather_rows: { readonly mean: boolean };
+  }
+}
+
+registerOp('gather_rows', gatherRowsDef);

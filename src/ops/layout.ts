@@ -4,6 +4,7 @@
  * complex64 (an element is 1 or 2 f32 words; override W).
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
 import {
   coalesce,
@@ -11,6 +12,7 @@ import {
   checkShape,
   normAxis,
   numel,
+  sameShape,
   stridesOf,
   type DType,
   type Shape,
@@ -20,8 +22,7 @@ import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/strided_copy.wgsl?raw';
-import { sumTo } from './binary';
-import type { Dispatch, OpDef } from './op';
+import type { Dispatch, OpDef } from '../graph/op';
 
 export const stridedCopyParams = new UniformLayout('StridedCopyParams', {
   n: 'u32',
@@ -229,3 +230,28 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
     );
   return reshape(x, [...x.shape.slice(0, a), ...x.shape.slice(a + 1)]);
 }
+
+/** Sum a broadcast gradient back to the shape of the input it came from. */
+export function sumTo(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const axes: number[] = [];
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+  });
+  // By name: reduce.ts imports this module (sum's VJP broadcasts), so sum is not imported here.
+  return reshape(apply('sum', [g], { axes, keepdim: true }), shape);
+}
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Same elements, new shape (a view: no kernel). */
+    reshape: { readonly shape: Shape };
+    permute: { readonly perm: readonly number[] };
+    broadcast_to: { readonly shape: Shape };
+  }
+}
+
+registerOp('reshape', reshapeDef);
+registerOp('permute', permuteDef);
+registerOp('broadcast_to', broadcastToDef);

@@ -4,12 +4,13 @@ import { broadcastStrides, numel, stridesOf, type Shape, type TensorSpec } from 
 import type { Tensor } from '../graph/tensor';
 import { MAX_GROUPS_PER_DIM, defineKernel, grid1d, splitRange } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
+import { codes } from '../gpu/wgsl';
 import source from '../../kernels/matmul.wgsl?raw';
 import splitSource from '../../kernels/matmul_split.wgsl?raw';
-import { sumTo } from './binary';
+import { sumTo } from './layout';
 import { requireF32 } from './elementwise';
-import type { Dispatch, Epilogue, LowerArgs, Lowered, OpDef } from './op';
-import type { OpAttrs } from './registry';
+import type { Dispatch, LowerArgs, Lowered, OpDef } from '../graph/op';
+import { registerOp, type OpAttrs } from '../graph/registry';
 
 type MatmulAttrs = OpAttrs['matmul'];
 
@@ -29,12 +30,23 @@ export const matmulParams = new UniformLayout('MatmulParams', {
   a_batch: { vec4: 'u32', length: 6 },
   b_batch: { vec4: 'u32', length: 6 },
 });
+/** kernels/matmul.wgsl's ACT codes: the epilogue its store applies (ACT_NONE = 0: none). */
+const ACT_CODES: Partial<Record<string, number>> = { gelu: 1 };
+const ACT_NONE = 0;
+/** kernels/matmul.wgsl's and matmul_split.wgsl's BIAS codes (see biasMode). */
+const BIAS_CODES = { none: 0, per_column: 1, per_row: 2 } as const;
+const MATMUL_CODES = {
+  ACT_NONE,
+  ...codes('ACT', ACT_CODES),
+  ...codes('BIAS', BIAS_CODES),
+};
 const entry = (name: string) =>
   defineKernel({
     name: 'matmul',
     entry: name,
     source,
     params: matmulParams,
+    constants: MATMUL_CODES,
     storage: ['read', 'read', 'read_write', 'read'],
   });
 const K = { workgroup: entry('main'), lane: entry('lane') };
@@ -48,6 +60,7 @@ const splitSum = defineKernel({
   name: 'matmul_split',
   source: splitSource,
   params: matmulSplitParams,
+  constants: codes('BIAS', BIAS_CODES),
   storage: ['read', 'read', 'read_write'],
 });
 
@@ -128,12 +141,12 @@ function dims(a: Shape, b: Shape, { transA, transB }: MatmulAttrs): Dims {
   return { m, k: ka, n, batch, show };
 }
 
-/** Where a bias adds: 1 per column (bias [N]), 2 per row (bias [M, 1]); 0 without one. */
-function biasMode(bias: TensorSpec | undefined, m: number, n: number, show: string): 0 | 1 | 2 {
-  if (!bias) return 0;
+/** Where a bias adds: per column (bias [N]), per row (bias [M, 1]), or none. */
+function biasMode(bias: TensorSpec | undefined, m: number, n: number, show: string): number {
+  if (!bias) return BIAS_CODES.none;
   const s = bias.shape;
-  if (s.length === 1 && s[0] === n) return 1;
-  if (s.length === 2 && s[0] === m && s[1] === 1) return 2;
+  if (s.length === 1 && s[0] === n) return BIAS_CODES.per_column;
+  if (s.length === 2 && s[0] === m && s[1] === 1) return BIAS_CODES.per_row;
   throw new WgnoError(
     'matmul',
     `${show}: bias ${fmtShape(s)} must be [N] = [${n}] (one per column) or [M, 1] = [${m}, 1] (one per row)`,
@@ -148,10 +161,12 @@ export const matmulDef: OpDef<MatmulAttrs> = {
     biasMode(bias, m, n, show);
     return { shape: [...batch, m, n], dtype: 'f32' };
   },
-  lower: (args) => lowerMatmul(args, 0),
+  lower: (args) => lowerMatmul(args, ACT_NONE),
   // A GELU after the bias, in the same store; not for split K (the split pass would need it too).
   lowerWithEpilogue(args, epilogue) {
-    const lowered = lowerMatmul(args, ACT_CODES[epilogue]);
+    const act = ACT_CODES[epilogue];
+    if (act === undefined) return null;
+    const lowered = lowerMatmul(args, act);
     return lowered.dispatches.length === 1 ? lowered : null;
   },
   // With A' = op(A), B' = op(B): dA' = g B'^T and dB' = A'^T g. The trans flags express each
@@ -178,9 +193,6 @@ export const matmulDef: OpDef<MatmulAttrs> = {
     return y;
   },
 };
-
-/** kernels/matmul.wgsl's ACT codes for the epilogues it applies. */
-const ACT_CODES: Record<Epilogue, number> = { gelu: 1 };
 
 function lowerMatmul(
   { inputs: [a, b, bias], attrs, target }: LowerArgs<MatmulAttrs>,
@@ -308,3 +320,12 @@ export function matmul(
 ): Tensor {
   return apply('matmul', bias ? [a, b, bias] : [a, b], { transA, transB });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Batched matmul [..., M, K] x [..., K, N]; trans flags read an operand transposed. */
+    matmul: { readonly transA: boolean; readonly transB: boolean };
+  }
+}
+
+registerOp('matmul', matmulDef);

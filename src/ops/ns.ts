@@ -4,19 +4,19 @@
  * update. Data-generation ops: they have float64 references but no gradient.
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp, type NoAttrs } from '../graph/registry';
 import { numel, type TensorSpec } from '../graph/shape';
 import { apply } from '../graph/apply';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/ns.wgsl?raw';
-import type { OpDef } from './op';
+import type { OpDef } from '../graph/op';
 
 export interface NsCnAttrs {
   readonly dt: number;
   readonly nu: number;
 }
-type NoAttrs = Record<string, never>;
 
 const nsParams = new UniformLayout('NsParams', {
   batch: 'u32',
@@ -200,3 +200,16 @@ export const nsAdvect = (fields: Tensor): Tensor => apply('ns_advect', [fields],
 /** One Crank-Nicolson step of w_h given the nonlinear term F_h and the forcing f_h. */
 export const nsCn = (wh: Tensor, fh: Tensor, forcing: Tensor, attrs: NsCnAttrs): Tensor =>
   apply('ns_cn', [wh, fh, forcing], attrs);
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Navier-Stokes solver steps (ns.ts): spectral derivatives, advection, Crank-Nicolson. */
+    ns_derivs: NoAttrs;
+    ns_advect: NoAttrs;
+    ns_cn: NsCnAttrs;
+  }
+}
+
+registerOp('ns_derivs', nsDerivsDef);
+registerOp('ns_advect', nsAdvectDef);
+registerOp('ns_cn', nsCnDef);

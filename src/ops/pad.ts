@@ -4,6 +4,7 @@
  * slices. f32 and complex64 (an element is 1 or 2 f32 words; override W).
  */
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
 import { normAxis, numel, stridesOf, type Shape, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
@@ -11,7 +12,7 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/pad.wgsl?raw';
 import { wordsOf } from './layout';
-import type { Dispatch, OpDef } from './op';
+import type { Dispatch, OpDef } from '../graph/op';
 
 export const windowParams = new UniformLayout('WindowParams', {
   n: 'u32',
@@ -203,3 +204,15 @@ export function crop(x: Tensor, before: readonly number[], after: readonly numbe
   });
   return y;
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Elements start..end-1 along one axis. */
+    slice: { readonly axis: number; readonly start: number; readonly end: number };
+    /** Zero padding of `before[i]`/`after[i]` entries on axis i. */
+    pad: { readonly before: readonly number[]; readonly after: readonly number[] };
+  }
+}
+
+registerOp('slice', sliceDef);
+registerOp('pad', padDef);

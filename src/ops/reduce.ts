@@ -7,8 +7,8 @@ import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/reduce.wgsl?raw';
 import { requireF32 } from './elementwise';
 import { broadcastTo, reshape } from './layout';
-import type { OpDef } from './op';
-import type { OpAttrs } from './registry';
+import type { OpDef } from '../graph/op';
+import { registerOp, type OpAttrs } from '../graph/registry';
 import { affine, sqrt, square } from './unary';
 
 type SumAttrs = OpAttrs['sum'];
@@ -242,3 +242,12 @@ export function l2Norm(x: Tensor, axes?: number | readonly number[], keepdim = f
   const ax = normalizeAxes('l2_norm', x, axes);
   return sqrt(sum(square(x), ax, keepdim));
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Sum over `axes` (sorted, non-negative, unique); keepdim keeps them as size 1. */
+    sum: { readonly axes: readonly number[]; readonly keepdim: boolean };
+  }
+}
+
+registerOp('sum', sumDef);

@@ -16,8 +16,8 @@ import source from '../../kernels/segment_sum.wgsl?raw';
 import { checkRelation, type Segments } from './csr';
 import { mul } from './binary';
 import { gatherRows } from './gather_rows';
-import type { OpDef } from './op';
-import type { OpAttrs } from './registry';
+import type { OpDef } from '../graph/op';
+import { registerOp, type OpAttrs } from '../graph/registry';
 
 type SegmentAttrs = OpAttrs['segment_sum'];
 
@@ -137,3 +137,11 @@ export const segmentSum = (e: Tensor, seg: Segments, opts: SegmentOptions = {}):
 /** Mean of each row's edge values (an empty row gives 0), as segment_csr's reduce='mean'. */
 export const segmentMean = (e: Tensor, seg: Segments, opts: SegmentOptions = {}): Tensor =>
   segmentReduce(e, seg, true, opts.times);
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    segment_sum: { readonly mean: boolean };
+  }
+}
+
+registerOp('segment_sum', segmentSumDef);

@@ -19,8 +19,8 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import mulSource from '../../kernels/spectral_mul.wgsl?raw';
 import wgradSource from '../../kernels/spectral_wgrad.wgsl?raw';
-import type { OpDef } from './op';
-import type { OpAttrs } from './registry';
+import type { OpDef } from '../graph/op';
+import { registerOp, type OpAttrs } from '../graph/registry';
 import { axisFields, last, mulGeometry, wgradGeometry, windowRows } from './spectral_window';
 
 type MulAttrs = OpAttrs['spectral_mul'];
@@ -235,3 +235,15 @@ export function spectralMul(
 export function spectralWgrad(a: Tensor, b: Tensor, modes: readonly number[]): Tensor {
   return apply('spectral_wgrad', [a, b], { modes: [...modes] });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    /** Fourier-layer contraction on the kept modes (adjoint: with conj(w), channels swapped). */
+    spectral_mul: { readonly adjoint: boolean; readonly outLast: number };
+    /** Its weight gradient over a window of `modes` (the weight's trailing shape). */
+    spectral_wgrad: { readonly modes: readonly number[] };
+  }
+}
+
+registerOp('spectral_mul', spectralMulDef);
+registerOp('spectral_wgrad', spectralWgradDef);

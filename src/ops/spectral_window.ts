@@ -5,7 +5,7 @@
  */
 import { WgnoError, fmtShape } from '../errors';
 import { numel, type Shape, type TensorSpec } from '../graph/shape';
-import type { OpAttrs } from './registry';
+import type { OpAttrs } from '../graph/registry';
 
 type MulAttrs = OpAttrs['spectral_mul'];
 type WgradAttrs = OpAttrs['spectral_wgrad'];

@@ -1,13 +1,15 @@
 import { WgnoError, fmtShape } from '../errors';
+import { registerOp, type NoAttrs } from '../graph/registry';
 import { apply } from '../graph/apply';
 import { numel, sameShape } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
+import { codes } from '../gpu/wgsl';
 import source from '../../kernels/unary.wgsl?raw';
 import { div, mul } from './binary';
 import { requireF32, requireFinite } from './elementwise';
-import type { OpDef, VjpArgs } from './op';
+import type { OpDef, VjpArgs } from '../graph/op';
 import * as sp from './special';
 
 export const unaryParams = new UniformLayout('UnaryParams', {
@@ -15,22 +17,7 @@ export const unaryParams = new UniformLayout('UnaryParams', {
   alpha: 'f32',
   beta: 'f32',
 });
-const kernel = defineKernel({
-  name: 'unary',
-  source,
-  params: unaryParams,
-  storage: ['read', 'read_write'],
-});
-/** f(x) * s in one pass: the derivative ops times the incoming gradient (see `scaled` below). */
-const scaledKernel = defineKernel({
-  name: 'unary',
-  entry: 'scaled',
-  source,
-  params: unaryParams,
-  storage: ['read', 'read_write', 'read'],
-});
-
-/** Function codes of kernels/unary.wgsl (override OP). */
+/** Function codes of kernels/unary.wgsl (override OP; WGSL names them OP_NEG, ..., OP_COS). */
 const UNARY_CODES = {
   neg: 0,
   exp: 1,
@@ -48,6 +35,23 @@ const UNARY_CODES = {
   sin: 13,
   cos: 14,
 } as const;
+const kernel = defineKernel({
+  name: 'unary',
+  source,
+  params: unaryParams,
+  constants: codes('OP', UNARY_CODES),
+  storage: ['read', 'read_write'],
+});
+/** f(x) * s in one pass: the derivative ops times the incoming gradient (see `scaled` below). */
+const scaledKernel = defineKernel({
+  name: 'unary',
+  entry: 'scaled',
+  source,
+  params: unaryParams,
+  constants: codes('OP', UNARY_CODES),
+  storage: ['read', 'read_write', 'read'],
+});
+
 type UnaryName = keyof typeof UNARY_CODES;
 
 export interface AffineAttrs {
@@ -57,7 +61,6 @@ export interface AffineAttrs {
 export interface PowAttrs {
   readonly p: number;
 }
-type NoAttrs = Record<string, never>;
 
 /**
  * A unary op f. Ops made with `scaled` also take a second input s of x's shape and then compute
@@ -135,7 +138,11 @@ export const squareDef = unaryOp<NoAttrs>(
 );
 export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
 export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
-export const geluDef = unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => geluGrad(x, g));
+export const geluDef: OpDef<NoAttrs> = {
+  ...unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => geluGrad(x, g)),
+  // A matmul may apply GELU as it stores its product (planner fusion).
+  epilogue: true,
+};
 export const tanhDef = unaryOp<NoAttrs>('tanh', Math.tanh, ({ g, out }) =>
   mul(g, affine(square(out), -1, 1)),
 );
@@ -221,3 +228,39 @@ export function powScalar(x: Tensor, p: number): Tensor {
   requireFinite('pow_scalar', 'exponent', p);
   return apply('pow_scalar', [x], { p });
 }
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    neg: NoAttrs;
+    exp: NoAttrs;
+    log: NoAttrs;
+    sqrt: NoAttrs;
+    square: NoAttrs;
+    sin: NoAttrs;
+    cos: NoAttrs;
+    gelu: NoAttrs;
+    tanh: NoAttrs;
+    relu: NoAttrs;
+    reciprocal: NoAttrs;
+    step: NoAttrs;
+    gelu_grad: NoAttrs;
+    affine: AffineAttrs;
+    pow_scalar: PowAttrs;
+  }
+}
+
+registerOp('neg', negDef);
+registerOp('exp', expDef);
+registerOp('log', logDef);
+registerOp('sqrt', sqrtDef);
+registerOp('square', squareDef);
+registerOp('sin', sinDef);
+registerOp('cos', cosDef);
+registerOp('gelu', geluDef);
+registerOp('tanh', tanhDef);
+registerOp('relu', reluDef);
+registerOp('reciprocal', reciprocalDef);
+registerOp('step', stepDef);
+registerOp('gelu_grad', geluGradDef);
+registerOp('affine', affineDef);
+registerOp('pow_scalar', powScalarDef);

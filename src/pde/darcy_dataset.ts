@@ -7,7 +7,7 @@
  * For graph neural operators, `samplePointCloud` draws seeded irregular points from such fields.
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { HostTensor } from '../io/host_tensor';
 import { writeSafetensors } from '../io/safetensors';
 import { Rng } from '../random';

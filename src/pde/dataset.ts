@@ -6,7 +6,7 @@
  * record k at time k + 1.
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { HostTensor } from '../io/host_tensor';
 import { writeSafetensors } from '../io/safetensors';
 import { Rng } from '../random';

@@ -7,7 +7,7 @@
  * that leaf. The float64 twin is src/pde/ns_reference.ts.
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
 import { fft, irfft, rfft } from '../ops/fft';

@@ -150,6 +150,11 @@ export abstract class Optimizer {
   }
 
   /** Called once before each run of a compiled step. */
+  /** Before every run of a step this optimizer updates (UpdateSet): advance the step count. */
+  beforeRun(): void {
+    this.tick();
+  }
+
   tick(): void {
     this.stepCount++;
   }

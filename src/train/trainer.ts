@@ -1,5 +1,5 @@
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
 import type { HostTensor } from '../io/host_tensor';
@@ -359,8 +359,7 @@ export class Trainer {
     const acc = shared?.acc ?? leaf([value.size], 'trainer.acc');
     const step = await rt.compile({
       outputs: [value],
-      updates: [accumulateUpdate(acc, value)],
-      optimizer: train ? this.training('fit') : undefined,
+      updates: [accumulateUpdate(acc, value), ...(train ? [this.training('fit')] : [])],
       label: `trainer.${train ? 'train' : 'eval'}[${size}]`,
     });
     const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];

@@ -31,7 +31,7 @@ it('exports trained FNO weights that read back bit for bit', async () => {
     loss.backward();
     const step = await rt.compile({
       outputs: [loss],
-      optimizer: new Adam(model.namedParameters(), { lr: 1e-2 }),
+      updates: [new Adam(model.namedParameters(), { lr: 1e-2 })],
     });
     for (let i = 0; i < 3; i++) step.run();
     const out = await model.forward(x).read();

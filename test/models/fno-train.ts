@@ -41,7 +41,7 @@ export async function overfitHeat1d(
   const loss = lpLoss(model.forward(x), y);
   loss.backward();
   const optimizer = new Adam(model.namedParameters(), { lr: 1e-2 });
-  const step = await rt.compile({ outputs: [loss], optimizer });
+  const step = await rt.compile({ outputs: [loss], updates: [optimizer] });
   step.run();
   const first = (await loss.read())[0];
   for (let i = 1; i < steps; i++) {

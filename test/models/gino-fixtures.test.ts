@@ -1,6 +1,6 @@
 // GINO fixtures through Node's WebGPU (the `webgpu` package): the headless runtime path.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { init, type Runtime } from '../../src/gpu/runtime';
+import { init, type Runtime } from '../../src/runtime/runtime';
 import { expectErrors } from '../nn/gno_block_fixtures';
 import { GINO_FIXTURES, checkGinoFixture } from './gino-fixtures';
 

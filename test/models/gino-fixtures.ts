@@ -4,7 +4,7 @@
  * loss = sum(out * cot) w.r.t. every parameter, x and the latent features.
  */
 import { expect } from 'vitest';
-import type { Runtime } from '../../src/gpu/runtime';
+import type { Runtime } from '../../src/runtime/runtime';
 import type { Tensor } from '../../src/graph/tensor';
 import type { Neighborhoods } from '../../src/ops/csr';
 import { GINO, type GINOConfig } from '../../src/models/gino';

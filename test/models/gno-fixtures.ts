@@ -4,7 +4,7 @@
  * float32): output and the gradients w.r.t. every parameter, f and (raw coordinates) the points.
  */
 import { expect } from 'vitest';
-import type { Runtime } from '../../src/gpu/runtime';
+import type { Runtime } from '../../src/runtime/runtime';
 import type { Tensor } from '../../src/graph/tensor';
 import { GNO, type GNOConfig } from '../../src/models/gno';
 import { compareAll, csrOf, openFixture, stateDictOf } from '../nn/gno_block_fixtures';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, type Runtime } from '../../src/gpu/runtime';
+import { init, type Runtime } from '../../src/runtime/runtime';
 import { sub } from '../../src/ops/binary';
 import { mean, sum } from '../../src/ops/reduce';
 import { square } from '../../src/ops/unary';
@@ -67,7 +67,7 @@ describe('GNO model', () => {
     loss.backward();
     const step = await rt.compile({
       outputs: [loss],
-      optimizer: new Adam(gno.parameters(), { lr: 0.02 }),
+      updates: [new Adam(gno.parameters(), { lr: 0.02 })],
     });
     step.run();
     const first = (await loss.read())[0];

@@ -4,7 +4,7 @@
  * its coordinate gradient checked as the chain rule through the host embedding.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, type Runtime } from '../../src/gpu/runtime';
+import { init, type Runtime } from '../../src/runtime/runtime';
 import type { Tensor } from '../../src/graph/tensor';
 import { mul } from '../../src/ops/binary';
 import { sum } from '../../src/ops/reduce';

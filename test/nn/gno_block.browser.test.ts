@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, type Runtime } from '../../src/gpu/runtime';
+import { init, type Runtime } from '../../src/runtime/runtime';
 import { sum } from '../../src/ops/reduce';
 import { Rng } from '../../src/random';
 import { SinusoidalEmbedding } from '../../src/nn/embedding';

@@ -1,6 +1,6 @@
 // GNOBlock fixtures through Node's WebGPU (the `webgpu` package): the headless runtime path.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { init, type Runtime } from '../../src/gpu/runtime';
+import { init, type Runtime } from '../../src/runtime/runtime';
 import { BLOCK_FIXTURES, checkBlockFixture, expectErrors } from './gno_block_fixtures';
 
 describe('GNOBlock vs neuraloperator fixtures (node)', () => {

@@ -4,7 +4,7 @@
  * output and the gradients of loss = sum(out * cot) w.r.t. every parameter and input.
  */
 import { expect } from 'vitest';
-import type { Runtime } from '../../src/gpu/runtime';
+import type { Runtime } from '../../src/runtime/runtime';
 import type { Tensor } from '../../src/graph/tensor';
 import type { HostTensor } from '../../src/io/host_tensor';
 import { mul } from '../../src/ops/binary';

@@ -103,7 +103,7 @@ describe('IntegralTransform vs neuraloperator fixtures', () => {
     loss.backward();
     const step = await rt.compile({
       outputs: [loss],
-      optimizer: new Adam(gno.parameters(), { lr: 0.01 }),
+      updates: [new Adam(gno.parameters(), { lr: 0.01 })],
     });
     step.run();
     const first = (await loss.read())[0];

@@ -96,7 +96,7 @@ describe('GPU optimizers match torch.optim update rules', () => {
       loss.backward();
       const opt = make(params);
       const sched = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
-      const step = await rt.compile({ outputs: [loss], optimizer: opt });
+      const step = await rt.compile({ outputs: [loss], updates: [opt] });
       const lr0 = opt.lr;
       const pr = p0.map((a) => Float64Array.from(a));
       const st = pr.map((a) => Array.from({ length: nState }, () => new Float64Array(a.length)));

@@ -23,7 +23,7 @@ export async function trainTinyMlp(rt: Runtime, steps = 400): Promise<void> {
   const loss = mean(square(sub(pred, y)));
   loss.backward();
   const opt = new Adam([w1, b1, w2, b2], { lr: 0.02 });
-  const step = await rt.compile({ outputs: [loss], optimizer: opt });
+  const step = await rt.compile({ outputs: [loss], updates: [opt] });
 
   // The planner reuses memory: fewer bytes than one buffer per intermediate.
   expect(step.memory.peakBytes).toBeLessThan(step.memory.naiveBytes);
