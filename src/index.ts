@@ -14,6 +14,7 @@ export type { Plan, Update } from './graph/planner';
 export type { DType, FloatDType, Shape, TensorSpec } from './graph/shape';
 export { indexTensor, indexTensorFromBuffer } from './graph/index_tensor';
 export { WgnoError, DeviceLostError } from './errors';
+export { version } from './version';
 export { backward } from './graph/autodiff';
 export { fill } from './ops/fill';
 export * from './ops/unary';
@@ -80,10 +81,10 @@ export {
   neighborhoods,
   Neighborhoods,
   uploadSegments,
-  type Segments,
   type HostSegments,
   type HostNeighborhoods,
-} from './ops/csr';
+} from './geometry/relations';
+export type { Segments } from './ops/segments';
 export { radiusNeighbors, knnNeighbors } from './geometry/neighbors';
 export { NeighborCsr, transposeCsr, csrRowIds } from './geometry/csr';
 export { csrToNeighborhoods, radiusNeighborhoods } from './geometry/neighborhoods';

@@ -45,6 +45,7 @@ export class Gpu {
   private uncaptured: string | null = null;
   private readonly layouts = new Map<KernelDef, GPUPipelineLayout>();
   private readonly pipelines = new Map<KernelDef, Map<string, Promise<GPUComputePipeline>>>();
+  private readonly modules = new Map<string, GPUShaderModule>();
   /** Called by destroy() before the device goes (Steps free their buffers). */
   private readonly releasers = new Set<() => void>();
 
@@ -156,10 +157,12 @@ export class Gpu {
       });
       this.layouts.set(k, layout);
     }
-    const module = this.device.createShaderModule({
-      label: `kernels/${k.name}.wgsl`,
-      code: k.source,
-    });
+    // One module per source: a kernel file's entry points and override variants share its parse.
+    let module = this.modules.get(k.source);
+    if (!module) {
+      module = this.device.createShaderModule({ label: `kernels/${k.name}.wgsl`, code: k.source });
+      this.modules.set(k.source, module);
+    }
     this.stats.pipelinesCreated++;
     try {
       return await this.device.createComputePipelineAsync({

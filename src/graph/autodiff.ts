@@ -84,12 +84,14 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   const grads = new Map<Tensor, Tensor>();
   grads.set(loss, seed ?? ones(loss));
   const order = topoSort([loss]);
+  const leafGrads: Tensor[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
     const g = grads.get(t);
     if (!g || !t.requiresGrad) continue;
     if (t.op === null) {
       t.grad = g;
+      leafGrads.push(g);
       continue;
     }
     const needs = t.inputs.map((x) => x.requiresGrad);
@@ -108,4 +110,7 @@ export function backward(loss: Tensor, seed?: Tensor): void {
       grads.set(x, prev ? add(prev, gi) : gi);
     });
   }
+  // A read of one gradient computes the loss and all of them in one run (Tensor.evaluateWith).
+  const together = [loss, ...leafGrads];
+  for (const g of leafGrads) g.evaluateWith = together;
 }

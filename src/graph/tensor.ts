@@ -27,6 +27,12 @@ export class Tensor implements TensorSpec {
   grad: Tensor | null = null;
   /** Set by the planner when a step computes this tensor as an output. */
   location: Location | null = null;
+  /**
+   * Tensors to compute together with this one when a read has to run the graph: the loss and
+   * every gradient of the `backward()` that made this gradient, so reading twenty gradients one
+   * after another runs forward and backward once, not twenty times.
+   */
+  evaluateWith: readonly Tensor[] | null = null;
   private destroyed = false;
 
   constructor(
@@ -78,7 +84,8 @@ export class Tensor implements TensorSpec {
   private async readRaw(what: string): Promise<Float32Array> {
     this.assertAlive(what);
     if (this.buffer) return this.rt.readBuffer(this.buffer, this.bytes);
-    if (!this.location || !this.location.ready()) await this.rt.evaluate([this]);
+    if (!this.location || !this.location.ready())
+      await this.rt.evaluate([this, ...(this.evaluateWith ?? [])]);
     return this.rt.readBuffer(this.location!.buffer, this.bytes);
   }
 

@@ -11,6 +11,9 @@ import '../ops/all';
 /** Steps made by `evaluate` go away with the tensors they computed. */
 const evaluated = new FinalizationRegistry<Step>((s) => s.destroy());
 
+/** evaluate() requests of the current tick, per runtime, run as one step. */
+const pending = new WeakMap<Runtime, { wanted: Set<Tensor>; done: Promise<void> }>();
+
 const isUpdateSet = (u: Update | UpdateSet): u is UpdateSet => 'updates' in u;
 
 /**
@@ -79,18 +82,32 @@ export class Runtime extends Gpu implements Engine {
 
   /**
    * Compute `outputs` once with one step shared by all of them, so reading many tensors of one
-   * graph (twenty gradients, say) plans and runs the graph once. `t.read()` calls this for a
-   * tensor no step has computed; call it yourself before reading several such tensors.
+   * graph plans and runs the graph once. `t.read()` calls this for a tensor no step has computed
+   * (with the other gradients of the same `backward()`, see Tensor.read); requests made in the
+   * same tick (`Promise.all(ts.map((t) => t.read()))`) are merged into one step. Values are those
+   * of the leaves when the step runs, at the end of the current tick.
    *
    * @example
    * loss.backward();
    * await rt.evaluate(params.map((p) => p.grad!)); // one plan, one run
    * const grads = await Promise.all(params.map((p) => p.grad!.read())); // no re-run
    */
-  async evaluate(outputs: readonly Tensor[]): Promise<void> {
-    const step = await this.compile({ outputs, label: 'evaluate' });
-    for (const t of outputs) evaluated.register(t, step);
-    step.run();
+  evaluate(outputs: readonly Tensor[]): Promise<void> {
+    let batch = pending.get(this);
+    if (!batch) {
+      const wanted = new Set<Tensor>();
+      const done = Promise.resolve().then(async () => {
+        pending.delete(this);
+        const live = [...wanted].filter((t) => !t.isDestroyed);
+        const step = await this.compile({ outputs: live, label: 'evaluate' });
+        for (const t of live) evaluated.register(t, step);
+        step.run();
+      });
+      batch = { wanted, done };
+      pending.set(this, batch);
+    }
+    for (const t of outputs) batch.wanted.add(t);
+    return batch.done;
   }
 }
 

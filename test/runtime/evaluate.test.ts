@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  exp,
+  gelu,
+  init,
+  matmul,
+  mean,
+  neg,
+  Rng,
+  square,
+  sum,
+  type Runtime,
+} from '../../src/index';
+
+describe('Runtime.evaluate and Tensor.read', () => {
+  let rt: Runtime;
+  beforeAll(async () => (rt = await init()));
+  afterAll(() => rt?.destroy());
+
+  const mlp = () => {
+    const rng = new Rng(5);
+    const x = rt.tensor(rng.normals(8 * 4, 1), [8, 4]);
+    const w1 = rt.tensor(rng.normals(4 * 6, 0.5), [4, 6], { requiresGrad: true });
+    const w2 = rt.tensor(rng.normals(6 * 3, 0.5), [6, 3], { requiresGrad: true });
+    const w3 = rt.tensor(rng.normals(3, 0.5), [3], { requiresGrad: true });
+    const loss = mean(square(matmul(gelu(matmul(x, w1)), w2)));
+    const params = [w1, w2, w3];
+    return { loss: sum(neg(exp(loss))), params, loss0: loss };
+  };
+
+  it('reads every gradient of one backward() with one run, one after another', async () => {
+    const { loss, params } = mlp();
+    const lossWithW3 = sum(neg(exp(sum(params[2])))); // w3 only reaches this one
+    loss.backward();
+    const before = rt.stats.submits;
+    const grads: Float32Array[] = [];
+    for (const p of params.slice(0, 2)) grads.push(await p.grad!.read());
+    await loss.read();
+    expect(rt.stats.submits - before).toBe(1); // forward + backward once, for all three reads
+    expect(grads[0].length).toBe(24);
+    expect(grads.every((g) => g.some((v) => v !== 0))).toBe(true);
+    lossWithW3.backward();
+    expect(params[2].grad).not.toBeNull();
+  });
+
+  it('merges reads of the same tick into one step, with the same values as reading alone', async () => {
+    const { loss0 } = mlp();
+    const a = exp(loss0);
+    const b = neg(loss0);
+    const before = rt.stats.submits;
+    const [va, vb] = await Promise.all([a.read(), b.read()]);
+    expect(rt.stats.submits - before).toBe(1);
+    const alone = await exp(loss0).read();
+    expect(va[0]).toBe(alone[0]);
+    expect(vb[0]).toBeCloseTo(-Math.log(va[0]), 5);
+  });
+
+  it('explicit rt.evaluate computes a list once; later reads do not run again', async () => {
+    const { loss, params } = mlp();
+    loss.backward();
+    const grads = params.slice(0, 2).map((p) => p.grad!);
+    await rt.evaluate(grads);
+    const before = rt.stats.submits;
+    await Promise.all(grads.map((g) => g.read()));
+    expect(rt.stats.submits).toBe(before);
+  });
+});
