@@ -1,6 +1,6 @@
 /**
  * From a GPU neighbour search to message passing without leaving the GPU: a NeighborCsr (radius
- * or k-nearest) becomes the two relations gather_rows and segment_sum read (ops/csr.ts):
+ * or k-nearest) becomes the two relations gather_rows and segment_sum read (ops/segments.ts):
  *  - byQuery: index = the query of each edge (csrRowIds), perm = identity, splits = rowSplits;
  *  - byPoint: index = the CSR's data-point indices, perm / splits = its transpose (transposeCsr).
  * Only the identity permutation is made on the CPU (it depends on nnz alone).
@@ -8,7 +8,7 @@
 import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { indexTensor, indexTensorFromBuffer } from '../graph/index_tensor';
-import { Neighborhoods } from '../ops/csr';
+import { Neighborhoods } from './relations';
 import { NeighborCsr, csrRowIds, transposeCsr } from './csr';
 import { radiusNeighbors } from './neighbors';
 import type { Points } from './points';

@@ -11,7 +11,6 @@
  * below 2^-126 (about 1e-38) but are not 0 could then be classified differently.
  */
 import { WgnoError } from '../errors';
-import { transposeRows } from '../ops/csr';
 import { checkK, checkPair, checkRadius } from './points';
 
 /** A CSR graph on the CPU: row q's neighbours are index[rowSplits[q] .. rowSplits[q + 1]). */
@@ -86,12 +85,18 @@ export function bruteForceKnn(
 
 /**
  * The transposed CSR of a graph with `nData` columns: row j lists the edge numbers e (positions in
- * `index`) with index[e] = j, ascending.
+ * `index`) with index[e] = j, ascending. The host twin of transposeCsr (a stable counting sort),
+ * and what buildCsr makes the byPoint relation with.
  */
 export function transposeCsrReference(csr: CsrArrays, nData: number): CsrArrays {
   validateCsr(csr.rowSplits, csr.index, nData);
-  const { perm, splits } = transposeRows(csr.index, nData);
-  return { rowSplits: splits, index: perm };
+  const rowSplits = new Int32Array(nData + 1);
+  for (const j of csr.index) rowSplits[j + 1]++;
+  for (let j = 0; j < nData; j++) rowSplits[j + 1] += rowSplits[j];
+  const next = rowSplits.slice(0, nData);
+  const index = new Int32Array(csr.index.length);
+  csr.index.forEach((j, e) => (index[next[j]++] = e));
+  return { rowSplits, index };
 }
 
 /**

@@ -8,7 +8,7 @@ import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { concat } from '../ops/concat';
-import type { Neighborhoods } from '../ops/csr';
+import type { Neighborhoods } from '../geometry/relations';
 import { broadcastTo, permute, reshape } from '../ops/layout';
 import { tanh } from '../ops/unary';
 import { Rng } from '../random';

@@ -8,7 +8,7 @@ import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { add } from '../ops/binary';
-import type { Neighborhoods } from '../ops/csr';
+import type { Neighborhoods } from '../geometry/relations';
 import { matmul } from '../ops/matmul';
 import { gelu } from '../ops/unary';
 import { Rng } from '../random';

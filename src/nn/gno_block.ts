@@ -11,7 +11,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { Tensor } from '../graph/tensor';
-import type { Neighborhoods } from '../ops/csr';
+import type { Neighborhoods } from '../geometry/relations';
 import { SinusoidalEmbedding } from './embedding';
 import { IntegralTransform, type TransformType } from './integral_transform';
 import { Module } from './module';
@@ -55,7 +55,7 @@ export interface GNOBlockInputs {
   x?: Coordinates;
   /** f on the data points, [n, c] or [batch, n, c]; without it the kernel alone is integrated. */
   fY?: Tensor;
-  /** Each query's neighbours among the data points (see ops/csr.ts `neighborhoods`). */
+  /** Each query's neighbours among the data points (see geometry/relations.ts `neighborhoods`). */
   neighbors: Neighborhoods;
 }
 

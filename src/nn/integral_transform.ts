@@ -2,7 +2,8 @@
  * neuraloperator's IntegralTransform (the GNO layer) and the LinearChannelMLP that parametrises
  * its kernel, with neuraloperator 2.x state_dict names (`channel_mlp.fcs.{k}.weight` (out, in),
  * `channel_mlp.fcs.{k}.bias` (out,)). For each query point x with neighbours y_j (CSR, see
- * ops/csr.ts), with k an MLP on [y_j, x] (neighbour first) plus f(y_j) for the nonlinear forms:
+ * geometry/relations.ts), with k an MLP on [y_j, x] (neighbour first) plus f(y_j) for the
+ * nonlinear forms:
  *   'linear_kernelonly':    sum_j k(y_j, x)
  *   'linear':               sum_j k(y_j, x) * f(y_j)
  *   'nonlinear_kernelonly': sum_j k(y_j, x, f(y_j))
@@ -16,7 +17,7 @@ import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { mul } from '../ops/binary';
 import { concat } from '../ops/concat';
-import type { Neighborhoods } from '../ops/csr';
+import type { Neighborhoods } from '../geometry/relations';
 import { gatherRows } from '../ops/gather_rows';
 import { broadcastTo, reshape } from '../ops/layout';
 import { matmul } from '../ops/matmul';
@@ -81,7 +82,7 @@ export interface IntegralTransformConfig {
 export interface IntegralTransformInputs {
   /** Data points [n, d1]. */
   y: Tensor;
-  /** Neighbourhoods of the queries among the data points (see ops/csr.ts `neighborhoods`). */
+  /** Neighbourhoods of the queries among the data points (geometry/relations.ts `neighborhoods`). */
   neighbors: Neighborhoods;
   /** Query points [m, d2]; default y (then m = n). */
   x?: Tensor;

@@ -28,12 +28,13 @@ export interface SpectralWeight {
   readonly factorization: 'dense' | 'tucker';
   /**
    * true: `contract` takes the kept window gathered, [B, in, k_1, ..., k_d] (frequency -(k//2)
-   * first along non-last axes); false: the spectrum [B, in, n_1, ..., n_{d-1}, k_d], window implicit.
+   * first along non-last axes); false: the spectrum [B, in, n_1, ..., n_{d-1}, k_d], with the
+   * window implicit.
    */
   readonly windowed: boolean;
   /** The contraction over in-channels: [B, in, ...] -> [B, out, ...] on the same positions. */
   contract(z: Tensor): Tensor;
-  /** The dense (in, out, k_1, ..., k_d) weight it stands for (differentiable; forward never forms it). */
+  /** The dense (in, out, k_1, ..., k_d) weight it stands for (differentiable; not used by forward). */
   dense(): Tensor;
 }
 
@@ -63,7 +64,8 @@ export class DenseSpectralWeight implements SpectralWeight {
 /**
  * neuraloperator 2.x SpectralConv (REFERENCE.md): rfftn with norm 'forward' over the d spatial
  * axes, contraction of the kept modes with a complex weight (in, out, m1, ..., m_{d-1}, md//2+1)
- * (centred window along non-last axes, frequencies 0..md//2 along the last), inverse transform, bias.
+ * (centred window along non-last axes, frequencies 0..md//2 along the last), inverse transform,
+ * bias.
  * The forward real transform is pruned to the kept bins; the inverse treats the rest as zeros.
  * The weight is dense (`weight.tensor`) or Tucker-factorized (`weight.core`,
  * `weight.factors.factor_{k}`, contracted without forming the dense weight); only the contraction
@@ -71,7 +73,8 @@ export class DenseSpectralWeight implements SpectralWeight {
  *
  * @example
  * const conv = new SpectralConv(rt, new Rng(0), 8, 8, [12, 12]); // weight.tensor [8, 8, 12, 7]
- * const tucker = new SpectralConv(rt, new Rng(0), 8, 8, [12, 12], { factorization: 'tucker', rank: 0.5 });
+ * const opts = { factorization: 'tucker', rank: 0.5 } as const;
+ * const tucker = new SpectralConv(rt, new Rng(0), 8, 8, [12, 12], opts); // weight.core, .factors
  * const y = conv.forward(x); // x [batch, 8, 64, 64] -> [batch, 8, 64, 64]
  */
 export class SpectralConv extends Module {
@@ -122,7 +125,7 @@ export class SpectralConv extends Module {
     return new DenseSpectralWeight(param, rng, this.weightShape, std);
   }
 
-  /** The dense (in, out, k_1, ..., k_d) weight (differentiable; for Tucker, rebuilt from its factors). */
+  /** The dense (in, out, k_1, ..., k_d) weight (differentiable; Tucker: rebuilt from its factors). */
   denseWeight(): Tensor {
     return this.weight.dense();
   }

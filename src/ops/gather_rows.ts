@@ -3,7 +3,7 @@
  * (neuraloperator's `y[neighbors_index]` and `repeat_interleave(x, counts)`). Its transpose is
  * segment_sum over the same relation (index, perm, splits): the gradient of a gathered row is the
  * sum of the edge gradients that read it, added in the fixed order perm gives (no atomics).
- * See csr.ts.
+ * See segments.ts.
  */
 import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
@@ -12,10 +12,9 @@ import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/gather_rows.wgsl?raw';
-import { checkRelation, type Segments } from './csr';
+import { checkRelation, type Segments } from './segments';
 import type { OpDef } from '../graph/op';
 import { registerOp, type OpAttrs } from '../graph/registry';
-import { segmentReduce } from './segment_sum';
 
 type GatherAttrs = OpAttrs['gather_rows'];
 
@@ -70,8 +69,9 @@ export const gatherRowsDef: OpDef<GatherAttrs> = {
       ],
     };
   },
+  // segment_sum is named, not imported: segment_sum.ts imports gatherRows for its own VJP.
   vjp: ({ g, inputs: [, index, perm, splits], attrs, needs }) => [
-    needs[0] ? segmentReduce(g, { rows: splits.size - 1, index, perm, splits }, attrs.mean) : null,
+    needs[0] ? apply('segment_sum', [g, index, perm, splits], { mean: attrs.mean }) : null,
     null,
     null,
     null,
@@ -108,7 +108,7 @@ export function gatherRows(x: Tensor, seg: Segments, mean = false): Tensor {
 declare module '../graph/registry' {
   interface OpAttrs {
     /**
-     * Message passing over a CSR relation (csr.ts; inputs 1..3 are i32 index, perm, splits):
+     * Message passing over a CSR relation (segments.ts; inputs 1..3 are i32 index, perm, splits):
      * gather_rows reads one row per edge, segment_sum adds each row's edges; each is the other's
      * transpose. mean: divide by the segment size (gather_rows: of the row it reads).
      */

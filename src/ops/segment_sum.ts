@@ -2,7 +2,7 @@
  * segment_sum: out[..., r, :] = sum over row r's edges of e[..., edge, :], the query side of
  * message passing (neuraloperator's segment_csr). Each output adds its segment in a fixed order
  * (perm), so results are bitwise repeatable; an empty segment gives 0; `mean` divides by the
- * segment size (empty stays 0). Its transpose is gather_rows over the same relation. See csr.ts.
+ * segment size (empty stays 0). Its transpose is gather_rows over the same relation (segments.ts).
  * An optional fifth input w of e's shape is multiplied into e edge by edge as it is summed
  * (`times`): a message times f(y_j), reduced without writing the products.
  */
@@ -13,7 +13,7 @@ import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/segment_sum.wgsl?raw';
-import { checkRelation, type Segments } from './csr';
+import { checkRelation, type Segments } from './segments';
 import { mul } from './binary';
 import { gatherRows } from './gather_rows';
 import type { OpDef } from '../graph/op';
@@ -108,8 +108,8 @@ export const segmentSumDef: OpDef<SegmentAttrs> = {
   },
 };
 
-/** segment_sum or its mean (of e * times, with `times`), as gather_rows's transpose needs it. */
-export function segmentReduce(e: Tensor, seg: Segments, mean: boolean, times?: Tensor): Tensor {
+/** segment_sum or its mean (of e * times, with `times`). */
+function segmentReduce(e: Tensor, seg: Segments, mean: boolean, times?: Tensor): Tensor {
   const inputs = [e, seg.index, seg.perm, seg.splits];
   return apply('segment_sum', times ? [...inputs, times] : inputs, { mean });
 }

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { Runtime } from '../../src/runtime/runtime';
 import type { Tensor } from '../../src/graph/tensor';
-import type { Neighborhoods } from '../../src/ops/csr';
+import type { Neighborhoods } from '../../src/geometry/relations';
 import { GINO, type GINOConfig } from '../../src/models/gino';
 import { compareAll, csrOf, openFixture, stateDictOf } from '../nn/gno_block_fixtures';
 

@@ -10,7 +10,7 @@ import type { HostTensor } from '../../src/io/host_tensor';
 import { mul } from '../../src/ops/binary';
 import { sum } from '../../src/ops/reduce';
 import { parseSafetensors } from '../../src/io/safetensors';
-import { neighborhoods, type Neighborhoods } from '../../src/ops/csr';
+import { neighborhoods, type Neighborhoods } from '../../src/geometry/relations';
 import { GNOBlock, type GNOBlockConfig } from '../../src/nn/gno_block';
 import { relL2 } from '../util/compare';
 import { loadFixture } from '../util/fixtures';

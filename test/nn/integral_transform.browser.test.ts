@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, Rng, init, mean, square, sub, type Runtime } from '../../src/index';
-import { neighborhoods } from '../../src/ops/csr';
+import { neighborhoods } from '../../src/geometry/relations';
 import { IntegralTransform } from '../../src/nn/integral_transform';
 import { GNO_FIXTURES, checkGnoFixture, expectGnoErrors } from './integral_transform_fixtures';
 

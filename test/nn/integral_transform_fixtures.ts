@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { mul, sum, type HostTensor, type Runtime, type Tensor } from '../../src/index';
 import { parseSafetensors } from '../../src/io/safetensors';
-import { neighborhoods } from '../../src/ops/csr';
+import { neighborhoods } from '../../src/geometry/relations';
 import { IntegralTransform, type TransformType } from '../../src/nn/integral_transform';
 import { relL2 } from '../util/compare';
 import { loadFixture } from '../util/fixtures';

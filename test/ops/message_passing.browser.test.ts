@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { add, init, mul, sum, type Tensor } from '../../src/index';
-import { Neighborhoods, buildCsr, neighborhoods, type HostSegments } from '../../src/ops/csr';
+import { Neighborhoods, buildCsr, neighborhoods, type HostSegments } from '../../src/geometry/relations';
 import { gatherRows } from '../../src/ops/gather_rows';
 import { segmentMean, segmentSum } from '../../src/ops/segment_sum';
 import { indexTensor, indexTensorFromBuffer } from '../../src/graph/index_tensor';

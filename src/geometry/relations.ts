@@ -2,24 +2,17 @@
  * CSR neighbourhoods for message passing (GNO), built and validated on the CPU before anything is
  * dispatched. neuraloperator's layout: query i's neighbours are
  * `neighbors_index[neighbors_row_splits[i] .. neighbors_row_splits[i + 1] - 1]` (data-point
- * indices); the positions 0..nnz-1 of that list are the edges.
- *
- * gather_rows and segment_sum both read one relation between edges and rows as a `Segments`
- * triple, and each is the other's transpose over the same triple:
- *  - byQuery: row = query; index = the query of each edge (neuraloperator's repeat_interleave),
- *    perm = identity, splits = neighbors_row_splits.
- *  - byPoint (the transposed CSR): row = data point; index = neighbors_index, perm = the edges
- *    sorted by data point (ascending edge within a point), splits = its row splits.
- * Sums always run in that fixed order, so results are bitwise repeatable (no atomics).
+ * indices); the positions 0..nnz-1 of that list are the edges. A CSR becomes the two relations
+ * (index, perm, splits) that gather_rows and segment_sum read (src/ops/segments.ts): byQuery, and
+ * byPoint from the CSR's transpose (transposeCsrReference, the host twin of transposeCsr).
  */
-import { WgnoError, fmtShape } from '../errors';
+import { WgnoError } from '../errors';
 import type { Engine } from '../graph/engine';
 import { indexTensor } from '../graph/index_tensor';
-import type { TensorSpec } from '../graph/shape';
-import type { Tensor } from '../graph/tensor';
-import { requireF32 } from './elementwise';
+import type { Segments } from '../ops/segments';
+import { transposeCsrReference } from './reference';
 
-/** One edge-row relation on the CPU (see the module comment). */
+/** One edge-row relation on the CPU (Segments' host form). */
 export interface HostSegments {
   /** Number of rows (segments). */
   readonly rows: number;
@@ -29,14 +22,6 @@ export interface HostSegments {
   readonly perm: Int32Array;
   /** [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
   readonly splits: Int32Array;
-}
-
-/** The same relation as i32 tensors on the GPU: the index inputs of gather_rows / segment_sum. */
-export interface Segments {
-  readonly rows: number;
-  readonly index: Tensor;
-  readonly perm: Tensor;
-  readonly splits: Tensor;
 }
 
 export interface HostNeighborhoods {
@@ -92,23 +77,6 @@ function checkIndex(index: ArrayLike<number>, nPoints: number): void {
 }
 
 /**
- * Row splits of `rows` rows from each edge's row, and the edges grouped by row (stable: ascending
- * edge within a row). A counting sort; the transposed CSR of a neighbour list.
- */
-export function transposeRows(
-  rowOf: Int32Array,
-  rows: number,
-): { perm: Int32Array; splits: Int32Array } {
-  const splits = new Int32Array(rows + 1);
-  for (const r of rowOf) splits[r + 1]++;
-  for (let r = 0; r < rows; r++) splits[r + 1] += splits[r];
-  const next = splits.slice(0, rows);
-  const perm = new Int32Array(rowOf.length);
-  rowOf.forEach((r, e) => (perm[next[r]++] = e));
-  return { perm, splits };
-}
-
-/**
  * Validate a CSR neighbourhood list and build both relations of it (see the module comment):
  * throws a WgnoError naming the argument before anything reaches the GPU.
  *
@@ -130,12 +98,13 @@ export function buildCsr(
   for (let i = 0; i < m; i++) queryOf.fill(i, splits[i], splits[i + 1]);
   const identity = Int32Array.from({ length: nnz }, (_, e) => e);
   const pointOf = Int32Array.from(index);
+  const t = transposeCsrReference({ rowSplits: splits, index: pointOf }, nPoints);
   return {
     m,
     n: nPoints,
     nnz,
     byQuery: { rows: m, index: queryOf, perm: identity, splits },
-    byPoint: { rows: nPoints, index: pointOf, ...transposeRows(pointOf, nPoints) },
+    byPoint: { rows: nPoints, index: pointOf, perm: t.index, splits: t.rowSplits },
   };
 }
 
@@ -202,36 +171,4 @@ export function neighborhoods(
     uploadSegments(rt, host.byQuery, 'neighbors.byQuery'),
     uploadSegments(rt, host.byPoint, 'neighbors.byPoint'),
   );
-}
-
-/**
- * Shape rule shared by gather_rows and segment_sum: `values` is [...batch, rows or nnz, c] f32
- * and the relation is index [nnz], perm [nnz], splits [rows + 1]; the leading batch axes share
- * one relation (neuraloperator's batched f_y). Returns the batch axes, nnz, rows and c.
- */
-export function checkRelation(
-  op: string,
-  [values, index, perm, splits]: readonly TensorSpec[],
-  valuesName: string,
-): { lead: number[]; batch: number; nnz: number; rows: number; c: number } {
-  const show = `${valuesName} ${fmtShape(values.shape)}, index ${fmtShape(index.shape)}, perm ${fmtShape(perm.shape)}, splits ${fmtShape(splits.shape)}`;
-  requireF32(op, [values]);
-  if (values.shape.length < 2)
-    throw new WgnoError(
-      op,
-      `${show}: ${valuesName} must be [...batch, rows, channels] (rank >= 2)`,
-    );
-  if (index.shape.length !== 1 || perm.shape.length !== 1 || splits.shape.length !== 1)
-    throw new WgnoError(op, `${show}: index, perm and splits must be rank 1`);
-  if (perm.shape[0] !== index.shape[0])
-    throw new WgnoError(op, `${show}: perm must have one entry per edge (${index.shape[0]})`);
-  if (splits.shape[0] < 2) throw new WgnoError(op, `${show}: splits needs rows + 1 >= 2 entries`);
-  const lead = values.shape.slice(0, -2);
-  return {
-    lead,
-    batch: lead.reduce((a, b) => a * b, 1),
-    nnz: index.shape[0],
-    rows: splits.shape[0] - 1,
-    c: values.shape[values.shape.length - 1],
-  };
 }
