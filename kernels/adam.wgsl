@@ -3,21 +3,11 @@
 // bc2 = 1 - beta2^t are computed on the CPU per step and passed as uniforms.
 // p, m, v: [n] f32 (read_write); g: [n] f32.
 
-struct AdamParams {
-  n: u32,
-  lr: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-  weight_decay: f32,
-  decoupled: u32,
-  bc1: f32,
-  bc2: f32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: AdamParams;
+@group(0) @binding(0) var<uniform> P: AdamParams;  // struct generated from adamParams (src/train/optim.ts)
 @group(0) @binding(1) var<storage, read_write> p: array<f32>;  // parameter [n]
 @group(0) @binding(2) var<storage, read> g: array<f32>;        // gradient [n]
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;  // first moment [n]
@@ -25,7 +15,7 @@ override WG: u32 = 256;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   var w = p[i];
   var grad = g[i];

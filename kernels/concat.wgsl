@@ -3,23 +3,17 @@
 // includes the factor 2 of complex64), so the kernel is dtype-blind. Dispatches write disjoint
 // regions of the same output buffer.
 
-struct ConcatParams {
-  n: u32,
-  inner: u32,
-  len: u32,
-  out_len: u32,
-  offset: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: ConcatParams;
+@group(0) @binding(0) var<uniform> P: ConcatParams;  // struct generated from concatParams (src/ops/concat.ts)
 @group(0) @binding(1) var<storage, read> x: array<f32>;          // [outer, len, inner], n = outer * len * inner words
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [outer, out_len, inner]
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   let j = i % P.inner;
   let r = i / P.inner;

@@ -7,25 +7,14 @@
 //   sum over the 4 faces k of c_k (u_ij - u_k) = h^2 f_ij,
 // c_k = the mean of a at the face's two nodes (harmonic 2 a1 a2 / (a1 + a2), or arithmetic).
 // Dot products without atomics: a thread sums a strip of strip_len nodes down one column, in
-// order, into part[b, strip, j]; darcy_cg.wgsl adds those up with a tree.
+// order, into part[b, strip, j]; darcy_cg.wgsl adds those up with a tree. The slots of S (ALPHA,
+// BETA, ...) and SCALARS, its floats per field, are generated from src/pde/darcy_passes.ts.
 
-struct DarcyParams {
-  batch: u32,
-  s: u32,
-  strips: u32,
-  strip_len: u32,
-  max_iter: u32,
-  harmonic: u32,
-  tol2: f32,
-  h2: f32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
-const ALPHA = 3u;  // slots of S, as in darcy_cg.wgsl
-const BETA = 4u;
-
-@group(0) @binding(0) var<uniform> P: DarcyParams;
+@group(0) @binding(0) var<uniform> P: DarcyParams;  // struct generated from darcyParams (src/pde/darcy_passes.ts)
 @group(0) @binding(1) var<storage, read> inp: array<f32>;          // [2, B, s, s]: a, then f
 // coef [B, s, s]: faces to (i+1, j) and (i, j+1), 1/diag, h^2 f
 @group(0) @binding(2) var<storage, read_write> coef: array<vec4f>;
@@ -33,11 +22,7 @@ const BETA = 4u;
 @group(0) @binding(4) var<storage, read_write> p: array<f32>;      // [B, s, s]: search direction
 @group(0) @binding(5) var<storage, read_write> q: array<f32>;      // [B, s, s]: A p
 @group(0) @binding(6) var<storage, read_write> part: array<vec2f>; // [B, strips, s]: strip sums
-@group(0) @binding(7) var<storage, read> S: array<f32>;            // [B, 8]: scalars
-
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
+@group(0) @binding(7) var<storage, read> S: array<f32>;            // [B, SCALARS]: per-field scalars (darcy_cg.wgsl)
 
 fn face(a1: f32, a2: f32) -> f32 {
   return select(0.5 * (a1 + a2), 2.0 * a1 * a2 / (a1 + a2), P.harmonic == 1u);
@@ -51,7 +36,7 @@ fn interior(i: u32, j: u32) -> bool {
 // the boundary); x = 0, r = h^2 f, p = q = 0.
 @compute @workgroup_size(WG)
 fn setup(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let plane = P.s * P.s;
   if (t >= P.batch * plane) { return; }
   let i = (t % plane) / P.s;
@@ -80,7 +65,7 @@ fn strip_of(t: u32) -> vec4u {
 // Strip thread: q = A p down its strip, and the strip's sum of p q.
 @compute @workgroup_size(WG)
 fn apply(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.batch * P.strips * P.s) { return; }
   let st = strip_of(t);
   var sum = 0.0;
@@ -104,10 +89,10 @@ fn apply(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg
 // Run once right after `setup` (alpha = 0) it gives the starting r.z and r.r.
 @compute @workgroup_size(WG)
 fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.batch * P.strips * P.s) { return; }
   let st = strip_of(t);
-  let alpha = S[st.x * 8u + ALPHA];
+  let alpha = S[st.x * SCALARS + ALPHA];
   var sums = vec2f(0.0);
   for (var i = st.y; i < st.z; i++) {
     let n = (st.x * P.s + i) * P.s + st.w;
@@ -121,7 +106,7 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
 // One thread per node: p = z + beta p.
 @compute @workgroup_size(WG)
 fn direction(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.batch * P.s * P.s) { return; }
-  p[t] = xr[t].y * coef[t].z + S[(t / (P.s * P.s)) * 8u + BETA] * p[t];
+  p[t] = xr[t].y * coef[t].z + S[(t / (P.s * P.s)) * SCALARS + BETA] * p[t];
 }

@@ -1,36 +1,17 @@
 // The per-field scalars of the batched conjugate gradient of kernels/darcy.wgsl (solver:
 // src/pde/darcy.ts). One workgroup per field b adds up its strip sums part[b, strips, s] with a
 // shared-memory tree (fixed order, no atomics: the same bits on every run) and updates
-// S[8 b + k], k = RZ, RR (r.z and r.r), BB (b.b), ALPHA, BETA, ITERS, PQ (p.Ap), ACTIVE.
+// S[SCALARS b + k], k = RZ, RR (r.z and r.r), BB (b.b), ALPHA, BETA, ITERS, PQ (p.Ap), ACTIVE
+// (slots generated from SLOT in src/pde/darcy_passes.ts, which the host reads back).
 // A field stops (ACTIVE = 0, then alpha = beta = 0: x and r stay put) when r.r <= tol2 b.b or
 // after max_iter iterations, so its result depends neither on the batch nor on when the host
 // looks at S.
 
-struct DarcyParams {
-  batch: u32,
-  s: u32,
-  strips: u32,
-  strip_len: u32,
-  max_iter: u32,
-  harmonic: u32,
-  tol2: f32,
-  h2: f32,
-}
-
 override WG: u32 = 256;  // a power of two (the tree)
 
-const RZ = 0u;
-const RR = 1u;
-const BB = 2u;
-const ALPHA = 3u;
-const BETA = 4u;
-const ITERS = 5u;
-const PQ = 6u;
-const ACTIVE = 7u;
-
-@group(0) @binding(0) var<uniform> P: DarcyParams;
+@group(0) @binding(0) var<uniform> P: DarcyParams;  // struct generated from darcyParams (src/pde/darcy_passes.ts)
 @group(0) @binding(1) var<storage, read> part: array<vec2f>;  // [B, strips, s]: strip sums
-@group(0) @binding(2) var<storage, read_write> S: array<f32>; // [B, 8]: scalars
+@group(0) @binding(2) var<storage, read_write> S: array<f32>; // [B, SCALARS]: scalars
 
 var<workgroup> tree: array<vec2f, WG>;
 
@@ -63,7 +44,7 @@ fn begin(
   if (b >= P.batch) { return; }
   let sums = field_sum(b, t);
   if (t == 0u) {
-    let o = b * 8u;
+    let o = b * SCALARS;
     S[o + RZ] = sums.x;
     S[o + RR] = sums.y;
     S[o + BB] = sums.y;
@@ -82,7 +63,7 @@ fn finish_alpha(
   if (b >= P.batch) { return; }
   let pq = field_sum(b, t).x;
   if (t == 0u) {
-    let o = b * 8u;
+    let o = b * SCALARS;
     S[o + PQ] = pq;
     S[o + ALPHA] = select(0.0, S[o + RZ] / pq, S[o + ACTIVE] > 0.0);
   }
@@ -99,7 +80,7 @@ fn finish_beta(
   if (b >= P.batch) { return; }
   let sums = field_sum(b, t);
   if (t == 0u) {
-    let o = b * 8u;
+    let o = b * SCALARS;
     if (S[o + ACTIVE] > 0.0) {
       let iters = S[o + ITERS] + 1.0;
       S[o + BETA] = sums.x / S[o + RZ];

@@ -20,30 +20,21 @@
 //  chirp_post   Bluestein: X[k] = e^{-+i pi k^2/N} conv[line, k], stored through the store mode.
 // The first pass and chirp_pre read through LOAD; the last pass and chirp_post write through STORE.
 
-struct FftParams {
-  lines: u32,
-  len: u32,
-  inner: u32,
-  ns: u32,
-  in_len: u32,
-  out_len: u32,
-  n_real: u32,
-  chirp_n: u32,
-  scale: f32,
-  inverse: u32,
-  radix: array<vec4<u32>, 3>,
-  stages: u32,
-  per_group: u32,
-}
+// #include lib/thread_index.wgsl
+// #include lib/complex_mul.wgsl
 
 override WG: u32 = 256;
 override R: u32 = 2;      // radix of a pass: 1 (N = 1), 2, 3, 4, 5 or 7
-override LOAD: u32 = 0;   // 0 complex64; 1 f32 (imaginary part 0); 2 half spectrum of a real signal
-override STORE: u32 = 0;  // 0 complex64; 1 f32 real part only
-override WEIGHT: u32 = 0; // 1: halve interior bins on a half-spectrum load; 2: double them on store
+// The LOAD_*, STORE_* and WEIGHT_* codes and LANE_MAX are generated from src/ops/fft_plan.ts.
+// LOAD_COMPLEX complex64; LOAD_REAL f32 (imaginary part 0); LOAD_HALF half spectrum of a real signal.
+override LOAD: u32 = LOAD_COMPLEX;
+// STORE_COMPLEX complex64; STORE_REAL f32 real part only.
+override STORE: u32 = STORE_COMPLEX;
+// WEIGHT_HALVE: halve interior bins on a half-spectrum load; WEIGHT_DOUBLE: double them on store.
+override WEIGHT: u32 = WEIGHT_NONE;
 override SMEM: u32 = 1024; // shared: complex elements per workgroup array (per_group * len <= SMEM)
 
-@group(0) @binding(0) var<uniform> P: FftParams;
+@group(0) @binding(0) var<uniform> P: FftParams;  // struct generated from fftParams (src/ops/fft_plan.ts)
 @group(0) @binding(1) var<storage, read> src: array<f32>;          // [outer, in_len, inner] (f32 or complex64)
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;    // [outer, out_len, inner] (f32 or complex64)
 @group(0) @binding(3) var<storage, read> tab: array<vec2f>;        // chirp_mul only: [len] complex64
@@ -71,27 +62,23 @@ fn twiddle(k: u32, m: u32) -> vec2f {
   return select(vec2f(e.x, -e.y), e, P.inverse == 1u);
 }
 
-fn cmul(a: vec2f, b: vec2f) -> vec2f {
-  return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
-}
-
 // Interior bins of a half spectrum of length n (not DC, not the Nyquist bin of even n).
 fn interior(k: u32, n: u32) -> bool {
   return k != 0u && 2u * k != n;
 }
 
-// Element j of line (o, s) of src. LOAD 2 rebuilds bin j of the full spectrum of a real signal of
+// Element j of line (o, s) of src. LOAD_HALF rebuilds bin j of the full spectrum of a real signal of
 // length n_real from bins 0..n_real/2 (torch irfft: bins >= in_len are 0, imaginary parts of DC and
 // Nyquist ignored, bin j > n/2 is conj(bin n - j)).
 fn load(o: u32, s: u32, j: u32) -> vec2f {
   var idx = j;
-  if (LOAD == 2u && 2u * j > P.n_real) { idx = P.n_real - j; }
+  if (LOAD == LOAD_HALF && 2u * j > P.n_real) { idx = P.n_real - j; }
   if (idx >= P.in_len) { return vec2f(0.0); }
   let a = (o * P.in_len + idx) * P.inner + s;
-  if (LOAD == 1u) { return vec2f(src[a], 0.0); }
+  if (LOAD == LOAD_REAL) { return vec2f(src[a], 0.0); }
   var v = vec2f(src[2u * a], src[2u * a + 1u]);
-  if (LOAD == 2u) {
-    if (!interior(idx, P.n_real)) { v.y = 0.0; } else if (WEIGHT == 1u) { v *= 0.5; }
+  if (LOAD == LOAD_HALF) {
+    if (!interior(idx, P.n_real)) { v.y = 0.0; } else if (WEIGHT == WEIGHT_HALVE) { v *= 0.5; }
     if (idx != j) { v.y = -v.y; }
   }
   return v;
@@ -101,23 +88,19 @@ fn load(o: u32, s: u32, j: u32) -> vec2f {
 fn store(o: u32, s: u32, k: u32, v: vec2f) {
   if (k >= P.out_len) { return; }
   let a = (o * P.out_len + k) * P.inner + s;
-  if (STORE == 1u) {
+  if (STORE == STORE_REAL) {
     dst[a] = v.x;
     return;
   }
   var u = v;
-  if (WEIGHT == 2u && interior(k, P.n_real)) { u *= 2.0; }
+  if (WEIGHT == WEIGHT_DOUBLE && interior(k, P.n_real)) { u *= 2.0; }
   dst[2u * a] = u.x;
   dst[2u * a + 1u] = u.y;
 }
 
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let span = P.len / R;
   if (t >= P.lines * span) { return; }
   // inner position fastest (coalesced along middle axes), then j, then outer.
@@ -196,7 +179,7 @@ fn whole(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: 
   }
 }
 
-const LANE_MAX = 256u;
+// A line of the lane kernel in private memory (LANE_MAX from src/ops/fft_plan.ts).
 alias Line = array<vec2f, LANE_MAX>;
 
 // (v1 - v3) times w^1 of a radix-4 DFT: -i (forward) or +i (inverse).
@@ -243,7 +226,7 @@ fn lane_pass(x: ptr<function, Line>, y: ptr<function, Line>, r: u32, ns: u32) {
 
 @compute @workgroup_size(WG)
 fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let line = flat(gid, nwg);
+  let line = thread_index(gid, nwg);
   if (line >= P.lines) { return; }
   let o = line / P.inner;
   let s = line % P.inner;
@@ -272,7 +255,7 @@ fn chirp(j: u32) -> vec2f {
 
 @compute @workgroup_size(WG)
 fn chirp_table(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let m = flat(gid, nwg);
+  let m = thread_index(gid, nwg);
   _ = src[0];
   if (m >= P.len) { return; }
   var v = vec2f(0.0);
@@ -285,7 +268,7 @@ fn chirp_table(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 
 @compute @workgroup_size(WG)
 fn chirp_pre(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.lines * P.len) { return; }
   let j = t % P.len;
   let line = t / P.len;
@@ -297,7 +280,7 @@ fn chirp_pre(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
 
 @compute @workgroup_size(WG)
 fn chirp_mul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.lines * P.len) { return; }
   let v = cmul(vec2f(src[2u * t], src[2u * t + 1u]), tab[t % P.len]) * P.scale;
   dst[2u * t] = v.x;
@@ -306,7 +289,7 @@ fn chirp_mul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
 
 @compute @workgroup_size(WG)
 fn chirp_post(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= P.lines * P.out_len) { return; }
   let k = t % P.out_len;
   let line = t / P.out_len;

@@ -6,17 +6,12 @@
 // segment_sum's mean. Indices are validated on the host (buildCsr); an index out of range reads
 // 0 here, never another buffer.
 
-struct GatherParams {
-  batch: u32,
-  nnz: u32,
-  c: u32,
-  rows: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 override MEAN: u32 = 0;
 
-@group(0) @binding(0) var<uniform> P: GatherParams;
+@group(0) @binding(0) var<uniform> P: GatherParams;  // struct generated from gatherParams (src/ops/gather_rows.ts)
 @group(0) @binding(1) var<storage, read> x: array<f32>;          // [batch, rows, c] row-major
 @group(0) @binding(2) var<storage, read> index: array<i32>;      // [nnz] row of each edge
 @group(0) @binding(3) var<storage, read> splits: array<i32>;     // [rows + 1] segment bounds of each row
@@ -24,7 +19,7 @@ override MEAN: u32 = 0;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   let per_batch = P.nnz * P.c;
   if (i >= P.batch * per_batch) { return; }
   let b = i / per_batch;
@@ -44,7 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 @compute @workgroup_size(WG)
 fn per_row(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = gid.x + gid.y * nwg.x * WG;  // b * nnz + e
+  let r = thread_index(gid, nwg);  // b * nnz + e
   if (r >= P.batch * P.nnz) { return; }
   let b = r / P.nnz;
   let j = u32(index[r - b * P.nnz]);

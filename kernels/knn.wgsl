@@ -1,5 +1,5 @@
-// k nearest data points per query on the cell grid of neighbor_search.wgsl (same GridParams, same
-// cell ids, same f32 squared distance; see that file for the rounding rule and the FMA guard).
+// k nearest data points per query on the cell grid of neighbor_search.wgsl (same GridParams, and
+// the same cells and f32 squared distance: lib/grid_cells.wgsl, lib/grid_points.wgsl).
 //   knn           per query: visit the cells in shells of growing Chebyshev distance t around the
 //                 query's cell, keeping the k smallest (dist2, index) pairs sorted ascending in the
 //                 query's own row of the output; stop after shell t once every unvisited point is
@@ -11,27 +11,13 @@
 // least bound(t) = ((t - 0.05) cell)^2 (1 - 2^-13); when bound(t) > the k-th dist2 it can neither
 // beat the k-th nor tie it, so the rows equal the first k of a sort by (dist2, index).
 
-struct GridParams {
-  n: u32,
-  m: u32,
-  dim: u32,
-  zero: u32,
-  gx: u32,
-  gy: u32,
-  gz: u32,
-  k: u32,
-  lo_x: f32,
-  lo_y: f32,
-  lo_z: f32,
-  inv: f32,
-  cell: f32,
-  reach: f32,
-  r2: f32,
-}
+// #include lib/thread_index.wgsl
+// #include lib/grid_points.wgsl
+// #include lib/grid_cells.wgsl
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: GridParams;
+@group(0) @binding(0) var<uniform> P: GridParams;  // struct generated from gridParams (src/geometry/points.ts)
 @group(0) @binding(1) var<storage, read> data: array<f32>;           // [n, dim]
 @group(0) @binding(2) var<storage, read> queries: array<f32>;        // [m, dim]
 @group(0) @binding(3) var<storage, read> order: array<u32>;          // [n] by (cell, index)
@@ -39,40 +25,6 @@ override WG: u32 = 256;
 @group(0) @binding(5) var<storage, read_write> index: array<u32>;    // [m, k] data index
 @group(0) @binding(6) var<storage, read_write> dist: array<f32>;     // [m, k] its dist2
 @group(0) @binding(1) var<storage, read_write> splits: array<u32>;   // fixed_splits: [m + 1]
-
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
-fn data_point(i: u32) -> vec3f {
-  let b = i * P.dim;
-  return vec3f(data[b], data[b + 1u], select(0.0, data[b + P.dim - 1u], P.dim == 3u));
-}
-
-fn query_point(i: u32) -> vec3f {
-  let b = i * P.dim;
-  return vec3f(queries[b], queries[b + 1u], select(0.0, queries[b + P.dim - 1u], P.dim == 3u));
-}
-
-// The grid cell of p, clamped into the grid. Identical in neighbor_search.wgsl (a test compares the text).
-fn cell_of(p: vec3f) -> vec3u {
-  let lo = vec3f(P.lo_x, P.lo_y, P.lo_z);
-  let top = vec3f(f32(P.gx - 1u), f32(P.gy - 1u), f32(P.gz - 1u));
-  return vec3u(clamp(floor((p - lo) * P.inv), vec3f(0.0), top));
-}
-
-fn sq(d: f32) -> f32 {
-  return bitcast<f32>(bitcast<u32>(d * d) | P.zero);
-}
-
-fn dist2(a: vec3f, b: vec3f) -> f32 {
-  let d = a - b;
-  return (sq(d.x) + sq(d.y)) + sq(d.z);
-}
-
-fn cell_id(x: u32, y: u32, z: u32) -> u32 {
-  return (z * P.gy + y) * P.gx + x;
-}
 
 // Offer data point j at dist2 d to the sorted row [base, base + filled); returns the new fill.
 fn offer(base: u32, filled: u32, d: f32, j: u32) -> u32 {
@@ -107,7 +59,7 @@ fn visit_row(x: vec3f, base: u32, filled: u32, x0: u32, x1: u32, y: u32, z: u32)
 
 @compute @workgroup_size(WG)
 fn knn(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let q = flat(gid, nwg);
+  let q = thread_index(gid, nwg);
   if (q >= P.m) { return; }
   let x = query_point(q);
   let c = vec3i(cell_of(x));
@@ -143,7 +95,7 @@ fn knn(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: 
 
 @compute @workgroup_size(WG)
 fn fixed_splits(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let q = flat(gid, nwg);
+  let q = thread_index(gid, nwg);
   if (q > P.m) { return; }
   splits[q] = q * P.k;
 }

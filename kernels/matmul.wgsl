@@ -4,9 +4,11 @@
 // Batch: out batch index z (row-major over batch_shape) reads a and b at z's multi-index times
 // a_batch / b_batch strides (0 along a broadcast dimension).
 //
-// Optional bias (override BIAS): 1 adds bias[n] to every row, 2 adds bias[m] to every column
-// (the host binds a dummy buffer when BIAS is 0). Optional activation after the bias (override
-// ACT, 1: exact GELU), used when the planner fuses a GELU that alone reads the product.
+// Optional bias (override BIAS): BIAS_PER_COLUMN adds bias[n] to every row, BIAS_PER_ROW adds
+// bias[m] to every column (the host binds a dummy buffer for BIAS_NONE). Optional activation
+// after the bias (override ACT: ACT_NONE or ACT_GELU, the exact GELU), used when the planner
+// fuses a GELU that alone reads the product. The BIAS_* and ACT_* codes are generated from
+// BIAS_CODES and ACT_CODES in src/ops/matmul.ts.
 //
 // Split K: with P.k_chunk < P.k, workgroup z (or lane batch index) = s * batch + batch index
 // sums only k in [s * k_chunk, (s + 1) * k_chunk) and writes slice s of a [slices, batch, M, N]
@@ -17,47 +19,33 @@
 // no barriers (CPU adapters such as SwiftShader, which run those slowly): each invocation computes
 // an 8 x 8 output block straight from global memory. Both sum over k in ascending order.
 //
+// P.batch is the product of batch_shape; P.k_chunk the K range per slice (P.k when not split).
+//
 // Tiling (main): a workgroup computes a 64 x 64 output tile; its 16 x 16 threads each hold 4 x 4
 // outputs, interleaved (rows ty + 16i, columns tx + 16j) so shared-memory reads are conflict free
 // and output writes coalesce. K advances 16 at a time through two shared tiles; edge tiles are
 // zero-filled, so any M, N, K >= 1 works. Summation order is fixed: results are deterministic.
 
-struct MatmulParams {
-  m: u32,
-  n: u32,
-  k: u32,
-  batch_rank: u32,
-  a_row: u32,
-  a_col: u32,
-  b_row: u32,
-  b_col: u32,
-  batch: u32,  // product of batch_shape
-  k_chunk: u32,  // K range per slice (P.k when not split)
-  batch_shape: array<vec4<u32>, 2>,
-  a_batch: array<vec4<u32>, 2>,
-  b_batch: array<vec4<u32>, 2>,
-}
+// #include lib/thread_index.wgsl
+// #include lib/packed.wgsl
+// #include lib/gelu.wgsl
 
 // Threads per workgroup: the host sets 256 (T * T), the geometry below depends on it.
 override WG: u32 = 256;
-override BIAS: u32 = 0u;
-override ACT: u32 = 0u;
+override BIAS: u32 = BIAS_NONE;
+override ACT: u32 = ACT_NONE;
 const T: u32 = 16u;     // threads per tile side
 const TILE: u32 = 64u;  // output tile side, T * 4
 const BK: u32 = 16u;    // K step
 
-@group(0) @binding(0) var<uniform> P: MatmulParams;
+@group(0) @binding(0) var<uniform> P: MatmulParams;  // struct generated from matmulParams (src/ops/matmul.ts)
 @group(0) @binding(1) var<storage, read> a: array<f32>;          // [...batch_a, M, K] or [..., K, M]
 @group(0) @binding(2) var<storage, read> b: array<f32>;          // [...batch_b, K, N] or [..., N, K]
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;  // [...batch, M, N] row-major
-@group(0) @binding(4) var<storage, read> bias: array<f32>;        // [N] or [M] (BIAS 1 or 2)
+@group(0) @binding(4) var<storage, read> bias: array<f32>;        // [N] (BIAS_PER_COLUMN) or [M] (BIAS_PER_ROW)
 
 var<workgroup> As: array<f32, 1024>;  // [BK, TILE]: As[kk * TILE + m]
 var<workgroup> Bs: array<f32, 1024>;  // [BK, TILE]: Bs[kk * TILE + n]
-
-fn at(v: array<vec4<u32>, 2>, i: u32) -> u32 {
-  return v[i / 4u][i % 4u];
-}
 
 // Stage A[row0 .. +64, k0 .. +16] into As (zero at k >= k_end), 4 elements per thread. Consecutive threads take
 // consecutive k when A's rows are contiguous, consecutive m otherwise (coalesced reads).
@@ -144,33 +132,16 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   }
 }
 
-const SQRT1_2: f32 = 0.70710678118654752;
-
-// erfc and the normal CDF exactly as kernels/unary.wgsl computes them (a Node test keeps the
-// copies identical), so a fused GELU is the same function as the separate op.
-fn erfc_(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.5 * a);
-  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  let r = t * exp(-a * a + p);
-  return select(2.0 - r, r, z >= 0.0);
-}
-
-fn phi_cdf(v: f32) -> f32 {
-  return 0.5 * erfc_(-v * SQRT1_2);
-}
-
 fn act(v: f32) -> f32 {
-  if (ACT == 1u) { return v * phi_cdf(v); }
+  if (ACT == ACT_GELU) { return gelu(v); }
   return v;
 }
 
 // The bias term of out[m, n]; 0 when the product has none or K is split (added afterwards).
 fn bias_at(m: u32, n: u32) -> f32 {
   if (P.k_chunk < P.k) { return 0.0; }
-  if (BIAS == 1u) { return bias[n]; }
-  if (BIAS == 2u) { return bias[m]; }
+  if (BIAS == BIAS_PER_COLUMN) { return bias[n]; }
+  if (BIAS == BIAS_PER_ROW) { return bias[m]; }
   return 0.0;
 }
 
@@ -215,7 +186,7 @@ fn a_row(off: u32, m: u32) -> u32 {
 // 16 loads feed 64 multiply-adds per k.
 @compute @workgroup_size(WG)
 fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = gid.x + gid.y * nwg.x * WG;
+  let t = thread_index(gid, nwg);
   let tiles_n = (P.n + 7u) / 8u;
   let per_batch = tiles_n * ((P.m + 7u) / 8u);
   let zs = t / per_batch;  // slice * batch + batch index

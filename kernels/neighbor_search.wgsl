@@ -6,38 +6,20 @@
 //              box [x - reach, x + reach] touches.
 //   write      the same points again into the query's row (at row_splits[q]), then sorts the row
 //              into ascending data index (the cells' lists are ascending, but interleave).
-// The decision rule is the f32 squared distance fl(fl(fl(dx^2) + fl(dy^2)) + fl(dz^2)), each
-// d = fl(x - y), compared with r2 = fl(r^2): the float64 reference (src/geometry/reference.ts)
-// evaluates the same expression with Math.fround after every operation, so both agree exactly.
-// WGSL lets a compiler fuse a multiply and an add into an FMA, which would round differently;
-// OR-ing each product's bits with P.zero (always 0, unknown at compile time) rules that out.
+// The decision rule is the exact f32 squared distance of lib/grid_points.wgsl (see there).
 // Why the cell box is complete: cell_of() is monotone in each coordinate, every accepted y has
 // |x_i - y_i| < reach (reach = r (1 + 2^-16) in the TS), so fl(x_i - reach) <= y_i <= fl(x_i +
 // reach) and y's cell lies between the cells of those two bounds. Cells are a little wider than
 // reach, so the box spans 2 or 3 cells per axis (rarely 4, from rounding).
 
-struct GridParams {
-  n: u32,
-  m: u32,
-  dim: u32,
-  zero: u32,
-  gx: u32,
-  gy: u32,
-  gz: u32,
-  k: u32,
-  lo_x: f32,
-  lo_y: f32,
-  lo_z: f32,
-  inv: f32,
-  cell: f32,
-  reach: f32,
-  r2: f32,
-}
+// #include lib/thread_index.wgsl
+// #include lib/grid_points.wgsl
+// #include lib/grid_cells.wgsl
 
 override WG: u32 = 256;
 const SHORT_ROW: u32 = 32u;
 
-@group(0) @binding(0) var<uniform> P: GridParams;
+@group(0) @binding(0) var<uniform> P: GridParams;  // struct generated from gridParams (src/geometry/points.ts)
 @group(0) @binding(1) var<storage, read> data: array<f32>;              // [n, dim]
 @group(0) @binding(2) var<storage, read> queries: array<f32>;           // count, write: [m, dim]
 @group(0) @binding(3) var<storage, read> order: array<u32>;             // count, write: [n] by (cell, index)
@@ -47,43 +29,9 @@ const SHORT_ROW: u32 = 32u;
 @group(0) @binding(6) var<storage, read_write> index: array<u32>;       // write: [nnz]
 @group(0) @binding(2) var<storage, read_write> keys: array<u32>;        // cell_keys: [n]
 
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
-fn data_point(i: u32) -> vec3f {
-  let b = i * P.dim;
-  return vec3f(data[b], data[b + 1u], select(0.0, data[b + P.dim - 1u], P.dim == 3u));
-}
-
-fn query_point(i: u32) -> vec3f {
-  let b = i * P.dim;
-  return vec3f(queries[b], queries[b + 1u], select(0.0, queries[b + P.dim - 1u], P.dim == 3u));
-}
-
-// The grid cell of p, clamped into the grid. Identical in knn.wgsl (a test compares the text).
-fn cell_of(p: vec3f) -> vec3u {
-  let lo = vec3f(P.lo_x, P.lo_y, P.lo_z);
-  let top = vec3f(f32(P.gx - 1u), f32(P.gy - 1u), f32(P.gz - 1u));
-  return vec3u(clamp(floor((p - lo) * P.inv), vec3f(0.0), top));
-}
-
-fn sq(d: f32) -> f32 {
-  return bitcast<f32>(bitcast<u32>(d * d) | P.zero);
-}
-
-fn dist2(a: vec3f, b: vec3f) -> f32 {
-  let d = a - b;
-  return (sq(d.x) + sq(d.y)) + sq(d.z);
-}
-
-fn cell_id(x: u32, y: u32, z: u32) -> u32 {
-  return (z * P.gy + y) * P.gx + x;
-}
-
 @compute @workgroup_size(WG)
 fn cell_keys(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let j = flat(gid, nwg);
+  let j = thread_index(gid, nwg);
   if (j >= P.n) { return; }
   let c = cell_of(data_point(j));
   keys[j] = cell_id(c.x, c.y, c.z);
@@ -91,7 +39,7 @@ fn cell_keys(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
 
 @compute @workgroup_size(WG)
 fn count(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let q = flat(gid, nwg);
+  let q = thread_index(gid, nwg);
   if (q >= P.m) { return; }
   let x = query_point(q);
   let a = cell_of(x - vec3f(P.reach));
@@ -151,7 +99,7 @@ fn sift(start: u32, root: u32, len: u32) {
 
 @compute @workgroup_size(WG)
 fn write(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let q = flat(gid, nwg);
+  let q = thread_index(gid, nwg);
   if (q >= P.m) { return; }
   let x = query_point(q);
   let a = cell_of(x - vec3f(P.reach));

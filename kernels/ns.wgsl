@@ -11,27 +11,17 @@
 //          / (1 + dt nu lap / 2), D the dealias mask (Crank-Nicolson viscous term, explicit
 //          nonlinear and forcing terms).
 
-struct NsParams {
-  batch: u32,
-  n: u32,
-  m: u32,
-  dt: f32,
-  nu: f32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
 const TWO_PI: f32 = 6.283185307179586;
 
-@group(0) @binding(0) var<uniform> P: NsParams;
+@group(0) @binding(0) var<uniform> P: NsParams;  // struct generated from nsParams (src/ops/ns.ts)
 @group(0) @binding(1) var<storage, read> a: array<f32>;         // derivs, cn: w_h; advect: the 4 fields
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // see each entry point
 @group(0) @binding(3) var<storage, read> b: array<f32>;         // cn: F_h [B, n, m] complex64
 @group(0) @binding(4) var<storage, read> c: array<vec2f>;       // cn: f_h [n, m] complex64
-
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
 
 // (k_x, k_y) of half-spectrum bin (i, j).
 fn wavenumber(i: u32, j: u32) -> vec2f {
@@ -61,7 +51,7 @@ fn cstore(i: u32, z: vec2f) {
 
 @compute @workgroup_size(WG)
 fn derivs(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let plane = P.n * P.m;
   if (t >= P.batch * plane) { return; }
   let bin = t % plane;
@@ -77,7 +67,7 @@ fn derivs(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
 
 @compute @workgroup_size(WG)
 fn advect(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let plane = P.n * P.n;
   if (t >= P.batch * plane) { return; }
   let base = (t / plane) * 4u * plane + t % plane;
@@ -86,7 +76,7 @@ fn advect(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
 
 @compute @workgroup_size(WG)
 fn cn(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let plane = P.n * P.m;
   if (t >= P.batch * plane) { return; }
   let bin = t % plane;

@@ -3,33 +3,19 @@
 // pad: offset = -before on every axis; slice: offset = start on its axis, 0 elsewhere.
 // An element is W f32 words (W = 2 for complex64, interleaved re, im); strides count elements.
 
-struct WindowParams {
-  n: u32,
-  rank: u32,
-  out_shape: array<vec4<u32>, 2>,
-  in_shape: array<vec4<u32>, 2>,
-  in_strides: array<vec4<u32>, 2>,
-  offset: array<vec4<i32>, 2>,
-}
+// #include lib/thread_index.wgsl
+// #include lib/packed.wgsl
 
 override WG: u32 = 256;
 override W: u32 = 1;
 
-@group(0) @binding(0) var<uniform> P: WindowParams;
+@group(0) @binding(0) var<uniform> P: WindowParams;  // struct generated from windowParams (src/ops/pad.ts)
 @group(0) @binding(1) var<storage, read> x: array<f32>;          // [prod(in_shape) * W], row-major
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [n * W], row-major with shape P.out_shape (rank <= 8)
 
-fn at(v: array<vec4<u32>, 2>, k: u32) -> u32 {
-  return v[k / 4u][k % 4u];
-}
-
-fn ati(v: array<vec4<i32>, 2>, k: u32) -> i32 {
-  return v[k / 4u][k % 4u];
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   var rem = i;
   var src = 0u;

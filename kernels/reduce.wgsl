@@ -13,23 +13,12 @@
 //   per_group:  one workgroup per output, strided partial sums, then a shared-memory tree (rows of
 //               contiguous elements on GPUs).
 
-struct ReduceParams {
-  n_out: u32,
-  r: u32,
-  chunk: u32,   // j per thread in per_thread (r when not split)
-  chunks: u32,  // per_thread threads per output
-  kept_rank: u32,
-  red_rank: u32,
-  kept_shape: array<vec4<u32>, 1>,
-  kept_strides: array<vec4<u32>, 1>,
-  red_shape: array<vec4<u32>, 1>,
-  red_strides: array<vec4<u32>, 1>,
-}
+// #include lib/thread_index.wgsl
 
 // Threads per workgroup; per_group's tree needs a power of two.
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: ReduceParams;
+@group(0) @binding(0) var<uniform> P: ReduceParams;  // struct generated from reduceParams (src/ops/reduce.ts)
 @group(0) @binding(1) var<storage, read> x: array<f32>;        // input, row-major, any shape
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;  // [n_out], kept axes row-major
 
@@ -61,7 +50,7 @@ fn red_offset(j: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn per_thread(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = gid.x + gid.y * nwg.x * WG;
+  let t = thread_index(gid, nwg);
   if (t >= P.n_out * P.chunks) { return; }
   let base = base_offset(t % P.n_out);
   let j_end = min(P.r, (t / P.n_out + 1u) * P.chunk);

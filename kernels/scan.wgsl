@@ -9,22 +9,15 @@
 // Sums saturate at 0xffffffff instead of wrapping, so an overflowing total is seen as too large
 // rather than as a small wrong number.
 
-struct ScanParams {
-  n: u32,
-  has_offsets: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 override CHUNK: u32 = 64;
 
-@group(0) @binding(0) var<uniform> P: ScanParams;
+@group(0) @binding(0) var<uniform> P: ScanParams;  // struct generated from scanParams (src/geometry/primitives.ts)
 @group(0) @binding(1) var<storage, read> x: array<u32>;          // [n]
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;  // reduce: [chunks]; apply: [n + 1]
 @group(0) @binding(3) var<storage, read> offsets: array<u32>;    // apply: [chunks + 1] (unused when has_offsets = 0)
-
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
 
 fn chunks() -> u32 {
   return max(1u, (P.n + CHUNK - 1u) / CHUNK);
@@ -37,7 +30,7 @@ fn sat_add(a: u32, b: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn reduce(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   if (t >= chunks()) { return; }
   let end = min(P.n, (t + 1u) * CHUNK);
   var s = 0u;
@@ -49,7 +42,7 @@ fn reduce(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
 
 @compute @workgroup_size(WG)
 fn apply(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = thread_index(gid, nwg);
   let c = chunks();
   if (t >= c) { return; }
   var s = 0u;

@@ -6,17 +6,12 @@
 // Entry `product` sums e * w edge by edge instead (w of e's shape): a message times f(y_j) reduced
 // in one pass, without writing the products.
 
-struct SegmentParams {
-  batch: u32,
-  rows: u32,
-  c: u32,
-  nnz: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 override MEAN: u32 = 0;
 
-@group(0) @binding(0) var<uniform> P: SegmentParams;
+@group(0) @binding(0) var<uniform> P: SegmentParams;  // struct generated from segmentParams (src/ops/segment_sum.ts)
 @group(0) @binding(1) var<storage, read> e: array<f32>;          // [batch, nnz, c] row-major, one row per edge
 @group(0) @binding(2) var<storage, read> perm: array<i32>;       // [nnz] edges grouped by row
 @group(0) @binding(3) var<storage, read> splits: array<i32>;     // [rows + 1] segment bounds into perm
@@ -46,7 +41,7 @@ fn finish(s: f32, seg: Segment) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.batch * P.rows * P.c) { return; }
   let seg = segment_of(i);
   var s = 0.0;
@@ -61,7 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 @compute @workgroup_size(WG)
 fn product(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.batch * P.rows * P.c) { return; }
   let seg = segment_of(i);
   var s = 0.0;

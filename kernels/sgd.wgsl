@@ -3,24 +3,18 @@
 // With momentum 0 the buffer is still updated (it then equals d) and simply unused.
 // p, buf: [n] f32 (read_write); g: [n] f32.
 
-struct SgdParams {
-  n: u32,
-  lr: f32,
-  momentum: f32,
-  weight_decay: f32,
-  nesterov: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: SgdParams;
+@group(0) @binding(0) var<uniform> P: SgdParams;  // struct generated from sgdParams (src/train/optim.ts)
 @group(0) @binding(1) var<storage, read_write> p: array<f32>;    // parameter [n]
 @group(0) @binding(2) var<storage, read> g: array<f32>;          // gradient [n]
 @group(0) @binding(3) var<storage, read_write> buf: array<f32>;  // momentum buffer [n]
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   let d = g[i] + P.weight_decay * p[i];
   let b = P.momentum * buf[i] + d;

@@ -11,25 +11,16 @@
 //   rows_of  the inverse: with keys_in = the row splits [n = rows + 1] of a CSR with `segments`
 //           entries, splits[e] = the row of entry e, for e in 0..segments-1.
 
-struct SortParams {
-  n: u32,
-  width: u32,
-  segments: u32,
-  iota: u32,
-}
+// #include lib/thread_index.wgsl
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> P: SortParams;
+@group(0) @binding(0) var<uniform> P: SortParams;  // struct generated from sortParams (src/geometry/primitives.ts)
 @group(0) @binding(1) var<storage, read> keys_in: array<u32>;         // [n] runs of `width` sorted keys
 @group(0) @binding(2) var<storage, read> vals_in: array<u32>;         // merge: [n] (unused when iota = 1)
 @group(0) @binding(3) var<storage, read_write> keys_out: array<u32>;  // merge: [n]
 @group(0) @binding(4) var<storage, read_write> vals_out: array<u32>;  // merge: [n]
 @group(0) @binding(2) var<storage, read_write> splits: array<u32>;    // bounds: [segments + 1]; rows_of: [segments]
-
-fn flat(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
 
 // The first position in keys_in[lo, hi) whose key is > key (inclusive) or >= key (!inclusive).
 fn search(lo: u32, hi: u32, key: u32, inclusive: bool) -> u32 {
@@ -49,7 +40,7 @@ fn search(lo: u32, hi: u32, key: u32, inclusive: bool) -> u32 {
 
 @compute @workgroup_size(WG)
 fn merge(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   let w = P.width;
   let run = i / w;
@@ -70,14 +61,14 @@ fn merge(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg
 
 @compute @workgroup_size(WG)
 fn bounds(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = flat(gid, nwg);
+  let s = thread_index(gid, nwg);
   if (s > P.segments) { return; }
   splits[s] = search(0u, P.n, s, false);
 }
 
 @compute @workgroup_size(WG)
 fn rows_of(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let e = flat(gid, nwg);
+  let e = thread_index(gid, nwg);
   if (e >= P.segments) { return; }
   splits[e] = search(0u, P.n, e, true) - 1u;
 }

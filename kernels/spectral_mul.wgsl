@@ -14,54 +14,17 @@
 //    window (the buffer comes from the planner's arena, so it is not zero already).
 // The channel sum runs in a fixed order: results are bitwise deterministic.
 
-struct SpectralParams {
-  batch: u32,
-  c_red: u32,
-  c_out: u32,
-  kept: u32,
-  rank: u32,
-  m_in: u32,
-  m_out: u32,
-  k_last: u32,
-  w_red: u32,
-  w_out: u32,
-  w_im_sign: f32,
-  o_tiles: u32,
-  rows: u32,
-  compute_groups: u32,
-  fill_total: u32,
-  n: array<vec4<u32>, 1>,
-  k: array<vec4<u32>, 1>,
-}
+// #include lib/complex_mul.wgsl
+// #include lib/spectral_window.wgsl
 
+// TB (batch entries per thread) and TO (output channels per thread) are generated from
+// SPECTRAL_TB and SPECTRAL_TO in src/ops/spectral.ts, which size the dispatch with them.
 override WG: u32 = 64;
-const TB: u32 = 2u;  // batch entries per thread (SPECTRAL_TB in src/ops/spectral.ts)
-const TO: u32 = 4u;  // output channels per thread (SPECTRAL_TO)
 
-@group(0) @binding(0) var<uniform> P: SpectralParams;
+@group(0) @binding(0) var<uniform> P: SpectralParams;  // struct generated from spectralParams (src/ops/spectral.ts)
 @group(0) @binding(1) var<storage, read> x: array<vec2f>;          // [B, c_red, n_1..n_r, m_in] complex
 @group(0) @binding(2) var<storage, read> w: array<vec2f>;          // [Cin, Cout, k_1..k_r, k_last] complex
 @group(0) @binding(3) var<storage, read_write> out: array<vec2f>;  // [B, c_out, n_1..n_r, m_out] complex
-
-fn cmul(a: vec2f, b: vec2f) -> vec2f {
-  return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
-}
-
-// Window mode index (row-major over [k_1..k_r, k_last]) -> spatial offset (no last axis).
-fn window_row(mode: u32) -> u32 {
-  var rem = mode / P.k_last;
-  var row = 0u;
-  var scale = 1u;
-  for (var a = i32(P.rank) - 1; a >= 0; a--) {
-    let n = P.n[0][a];
-    let k = P.k[0][a];
-    let j = rem % k;
-    rem /= k;
-    row += ((j + n - k / 2u) % n) * scale;
-    scale *= n;
-  }
-  return row;
-}
 
 // Whether an output position (row-major over [n_1..n_r, m_out]) lies in the kept window.
 fn in_window(pos: u32) -> bool {

@@ -7,54 +7,22 @@
 // Thread t takes window mode t % kept and a TI x TJ tile of (i, o), tile t / kept. The batch sum
 // runs b = 0, 1, ... in order inside one thread: no atomics, bitwise deterministic.
 
-struct SpectralWgradParams {
-  batch: u32,
-  c_a: u32,
-  c_g: u32,
-  kept: u32,
-  rank: u32,
-  m_a: u32,
-  m_g: u32,
-  k_last: u32,
-  rows: u32,
-  j_tiles: u32,
-  n: array<vec4<u32>, 1>,
-  k: array<vec4<u32>, 1>,
-}
+// #include lib/thread_index.wgsl
+// #include lib/complex_mul.wgsl
+// #include lib/spectral_window.wgsl
 
+// TI (rows i per thread) and TJ (columns o per thread) are generated from SPECTRAL_WGRAD_TILE
+// in src/ops/spectral.ts, which sizes the dispatch with it.
 override WG: u32 = 64;
-const TI: u32 = 4u;  // rows i per thread (SPECTRAL_WGRAD_TILE in src/ops/spectral.ts)
-const TJ: u32 = 4u;  // columns o per thread
 
-@group(0) @binding(0) var<uniform> P: SpectralWgradParams;
+@group(0) @binding(0) var<uniform> P: SpectralWgradParams;  // struct generated from spectralWgradParams (src/ops/spectral.ts)
 @group(0) @binding(1) var<storage, read> a: array<vec2f>;           // [B, c_a, n_1..n_r, m_a] complex
 @group(0) @binding(2) var<storage, read> g: array<vec2f>;           // [B, c_g, n_1..n_r, m_g] complex
 @group(0) @binding(3) var<storage, read_write> dw: array<vec2f>;    // [c_a, c_g, k_1..k_r, k_last] complex
 
-// conj(p) * q
-fn cmul_conj(p: vec2f, q: vec2f) -> vec2f {
-  return vec2f(p.x * q.x + p.y * q.y, p.x * q.y - p.y * q.x);
-}
-
-// Window mode index -> spatial offset of its row (all axes but the last).
-fn window_row(mode: u32) -> u32 {
-  var rem = mode / P.k_last;
-  var row = 0u;
-  var scale = 1u;
-  for (var ax = i32(P.rank) - 1; ax >= 0; ax--) {
-    let n = P.n[0][ax];
-    let k = P.k[0][ax];
-    let j = rem % k;
-    rem /= k;
-    row += ((j + n - k / 2u) % n) * scale;
-    scale *= n;
-  }
-  return row;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = gid.x + gid.y * nwg.x * WG;
+  let t = thread_index(gid, nwg);
   let mode = t % P.kept;
   let tile = t / P.kept;
   let j0 = (tile % P.j_tiles) * TJ;

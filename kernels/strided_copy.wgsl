@@ -3,27 +3,20 @@
 // permute passes the input's strides in output-axis order; broadcast_to passes 0 along stretched axes.
 // An element is W f32 words (W = 2 for complex64, interleaved re, im); strides count elements.
 
-struct StridedCopyParams {
-  n: u32,
-  shape: array<vec4<u32>, 2>,
-  strides: array<vec4<u32>, 2>,
-}
+// #include lib/thread_index.wgsl
+// #include lib/packed.wgsl
 
 override WG: u32 = 256;
 override RANK: u32 = 1;  // axes of the (coalesced) index walk, 1..8: a constant loop bound
 override W: u32 = 1;
 
-@group(0) @binding(0) var<uniform> P: StridedCopyParams;
+@group(0) @binding(0) var<uniform> P: StridedCopyParams;  // struct generated from stridedCopyParams (src/ops/layout.ts)
 @group(0) @binding(1) var<storage, read> x: array<f32>;          // input, any layout the strides describe; W words per element
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [n * W], row-major with shape P.shape (rank <= 8)
 
-fn at(v: array<vec4<u32>, 2>, k: u32) -> u32 {
-  return v[k / 4u][k % 4u];
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   var rem = i;
   var src = 0u;

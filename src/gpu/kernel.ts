@@ -1,5 +1,6 @@
 import { WgnoError } from '../errors';
 import type { UniformFields, UniformLayout } from './uniforms';
+import { assembleWgsl, wgslConstants, type WgslOrigin, type WgslPrelude } from './wgsl';
 
 /**
  * Threads per workgroup for 1-D kernels. WGSL declares `override WG: u32` and
@@ -14,28 +15,55 @@ export const MAX_GROUPS_PER_DIM = 65535;
 export type Access = 'read' | 'read_write';
 
 /**
- * A WGSL compute kernel: its source file, its uniform struct (binding 0 when present) and its
+ * A WGSL compute kernel: its assembled source (uniform struct and constants generated from TS,
+ * includes resolved; see src/gpu/wgsl.ts), its uniform struct (binding 0 when present) and its
  * storage bindings in order (bindings 1..n, or 0..n-1 without uniforms).
  */
 export interface KernelDef<F extends UniformFields = UniformFields> {
   readonly name: string;
   readonly source: string;
+  /** The file and line each line of `source` came from, for compile errors. */
+  readonly origins: readonly WgslOrigin[];
   readonly entry: string;
   readonly params: UniformLayout<F> | null;
   readonly storage: readonly Access[];
 }
 
-/** Every kernel defined so far (tests check each WGSL struct against its TS layout). */
+/** Every kernel defined so far (a test compiles each one). */
 export const allKernels: KernelDef[] = [];
 
+/**
+ * Define the kernel `entry` of kernels/<name>.wgsl (`source`, imported `?raw`). The WGSL file
+ * declares neither its uniform struct nor its code constants: `params.wgslStruct()` and
+ * `constants` (u32 values, e.g. `codes('OP', UNARY_CODES)`) are put in front, and its
+ * `// #include lib/...` lines resolved, here, once, when the module defining the kernel loads.
+ */
 export function defineKernel<F extends UniformFields>(def: {
   name: string;
   source: string;
   entry?: string;
   params?: UniformLayout<F>;
+  constants?: Readonly<Record<string, number>>;
   storage: readonly Access[];
 }): KernelDef<F> {
-  const k = { entry: 'main', params: null, ...def } as KernelDef<F>;
+  const { name, params, constants } = def;
+  const preludes: WgslPrelude[] = [];
+  if (params) preludes.push({ label: `struct ${params.structName}`, text: params.wgslStruct() });
+  if (constants && Object.keys(constants).length)
+    preludes.push({ label: `${name} constants`, text: wgslConstants(constants) });
+  const { code, origins } = assembleWgsl({
+    file: `kernels/${name}.wgsl`,
+    source: def.source,
+    preludes,
+  });
+  const k: KernelDef<F> = {
+    name,
+    source: code,
+    origins,
+    entry: def.entry ?? 'main',
+    params: params ?? null,
+    storage: def.storage,
+  };
   allKernels.push(k as unknown as KernelDef);
   return k;
 }
@@ -89,7 +117,11 @@ export function bindGroupLayoutEntries(k: KernelDef): GPUBindGroupLayoutEntry[] 
   return entries;
 }
 
-/** Turn WGSL compilation messages into one readable error naming the kernel and source lines. */
+/**
+ * Turn WGSL compilation messages into one readable error naming the kernel and, through the line
+ * map, the file and line each message is about (a kernel file, a kernels/lib snippet, or a
+ * generated struct or constant).
+ */
 export async function describeCompileError(
   k: KernelDef,
   module: GPUShaderModule,
@@ -99,10 +131,11 @@ export async function describeCompileError(
   const lines = k.source.split('\n');
   const msgs = info.messages
     .filter((m) => m.type === 'error')
-    .map(
-      (m) =>
-        `  kernels/${k.name}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}\n    | ${lines[m.lineNum - 1] ?? ''}`,
-    );
+    .map((m) => {
+      const o = k.origins[m.lineNum - 1];
+      const where = o ? `${o.file}:${o.line}` : `kernels/${k.name}.wgsl (assembled):${m.lineNum}`;
+      return `  ${where}:${m.linePos}: ${m.message}\n    | ${lines[m.lineNum - 1] ?? ''}`;
+    });
   const detail = msgs.length
     ? msgs.join('\n')
     : String(cause instanceof Error ? cause.message : cause);

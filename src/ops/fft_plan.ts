@@ -12,6 +12,7 @@ import { WgnoError } from '../errors';
 import { defineKernel, grid1d, WORKGROUP_SIZE } from '../gpu/kernel';
 import type { KernelStyle } from '../gpu/target';
 import { UniformLayout } from '../gpu/uniforms';
+import { codes } from '../gpu/wgsl';
 import source from '../../kernels/fft.wgsl?raw';
 import type { Dispatch, Slot } from '../graph/op';
 
@@ -32,8 +33,20 @@ export const fftParams = new UniformLayout('FftParams', {
   stages: 'u32',
   per_group: 'u32',
 });
+/** Longest line of the 'lane' kernel (the WGSL constant LANE_MAX: two private arrays of it per invocation). */
+const LANE_MAX = 256;
+/** Override codes of kernels/fft.wgsl (WGSL names them LOAD_COMPLEX, ..., WEIGHT_DOUBLE). */
+export const LOAD = { complex: 0, real: 1, half: 2 } as const;
+export const STORE = { complex: 0, real: 1 } as const;
+export const WEIGHT = { none: 0, halve: 1, double: 2 } as const;
+const constants = {
+  ...codes('LOAD', LOAD),
+  ...codes('STORE', STORE),
+  ...codes('WEIGHT', WEIGHT),
+  LANE_MAX,
+};
 const entry = (name: string, storage: ('read' | 'read_write')[]) =>
-  defineKernel({ name: 'fft', entry: name, source, params: fftParams, storage });
+  defineKernel({ name: 'fft', entry: name, source, params: fftParams, constants, storage });
 const K = {
   pass: entry('main', ['read', 'read_write']),
   table: entry('chirp_table', ['read', 'read_write']),
@@ -44,15 +57,8 @@ const K = {
   lane: entry('lane', ['read', 'read_write']),
 };
 
-/** Override codes of kernels/fft.wgsl. */
-export const LOAD = { complex: 0, real: 1, half: 2 } as const;
-export const STORE = { complex: 0, real: 1 } as const;
-export const WEIGHT = { none: 0, halve: 1, double: 2 } as const;
-
 /** Complex elements per workgroup array of the shared kernel (two arrays: 16 KiB, the default limit). */
 const SMEM = 1024;
-/** Longest line of the 'lane' kernel (LANE_MAX in fft.wgsl: two private arrays of it per invocation). */
-const LANE_MAX = 256;
 /** Uniform fields only the shared kernel reads. */
 const NOT_SHARED = { radix: [] as number[], stages: 0, per_group: 0 };
 

@@ -28,7 +28,7 @@ type WgradAttrs = OpAttrs['spectral_wgrad'];
 
 /** Threads per workgroup of both kernels: window mode counts are small (12 x 7 = 84 in 2-D). */
 const SPECTRAL_WG = 64;
-/** Register tiles, as the constants TB, TO of spectral_mul.wgsl and TI, TJ of spectral_wgrad.wgsl. */
+/** Register tiles: the WGSL constants TB, TO of spectral_mul.wgsl and TI, TJ of spectral_wgrad.wgsl. */
 const SPECTRAL_TB = 2;
 const SPECTRAL_TO = 4;
 const SPECTRAL_WGRAD_TILE = 4;
@@ -72,12 +72,14 @@ const mulKernel = defineKernel({
   name: 'spectral_mul',
   source: mulSource,
   params: spectralParams,
+  constants: { TB: SPECTRAL_TB, TO: SPECTRAL_TO },
   storage,
 });
 const wgradKernel = defineKernel({
   name: 'spectral_wgrad',
   source: wgradSource,
   params: spectralWgradParams,
+  constants: { TI: SPECTRAL_WGRAD_TILE, TJ: SPECTRAL_WGRAD_TILE },
   storage,
 });
 

@@ -12,13 +12,11 @@
  */
 import { WgnoError } from '../errors';
 import type { Runtime } from '../gpu/runtime';
-import { DarcyPasses, type DarcyPass } from './darcy_passes';
+import { DarcyPasses, SLOT, type DarcyPass } from './darcy_passes';
 import { checkCoefficients, checkGridSize, checkRhs, type FaceMean } from './darcy_reference';
 
 const OP = 'DarcySolver';
 
-/** Slots of the per-field scalars S[8 b + k] (kernels/darcy_cg.wgsl). */
-const SLOT = { rr: 1, bb: 2, iters: 5, active: 7 } as const;
 const START: readonly DarcyPass[] = ['setup', 'update', 'begin', 'direction'];
 const ITERATION: readonly DarcyPass[] = ['apply', 'alpha', 'update', 'beta', 'direction'];
 

@@ -12,6 +12,7 @@ import {
   type Access,
   type KernelDef,
 } from '../gpu/kernel';
+import { codes } from '../gpu/wgsl';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/darcy.wgsl?raw';
 import cgSource from '../../kernels/darcy_cg.wgsl?raw';
@@ -26,16 +27,25 @@ const darcyParams = new UniformLayout('DarcyParams', {
   tol2: 'f32',
   h2: 'f32',
 });
+/**
+ * Slots of the per-field scalars S[SCALARS b + k] that kernels/darcy_cg.wgsl updates and the host
+ * reads back; the kernels name them RZ, RR, ..., ACTIVE.
+ */
+export const SLOT = { rz: 0, rr: 1, bb: 2, alpha: 3, beta: 4, iters: 5, pq: 6, active: 7 } as const;
+/** Floats of S per field. */
+export const SCALARS = 8;
+const constants = { ...codes('', SLOT), SCALARS };
 // inp, coef, xr, p, q, part, S (kernels/darcy.wgsl)
 const GRID: readonly Access[] = ['read', ...Array<Access>(5).fill('read_write'), 'read'];
 const gridKernel = (entry: string) =>
-  defineKernel({ name: 'darcy', entry, source, params: darcyParams, storage: GRID });
+  defineKernel({ name: 'darcy', entry, source, params: darcyParams, constants, storage: GRID });
 const cgKernel = (entry: string) =>
   defineKernel({
     name: 'darcy_cg',
     entry,
     source: cgSource,
     params: darcyParams,
+    constants,
     storage: ['read', 'read_write'], // part, S
   });
 const K = {
