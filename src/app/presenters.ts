@@ -5,7 +5,8 @@
  * copied into a 2-D canvas (one small readback per frame).
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import { submitCommands } from '../gpu/program';
+import type { Runtime } from '../runtime/runtime';
 
 export interface Presenter {
   /** The view to render this frame into. */
@@ -52,9 +53,9 @@ function copyPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
   if (!ctx) throw new WgnoError('mountNavierStokes', 'canvas.getContext("2d") returned null');
   let pending: Promise<void> = Promise.resolve();
   const copy = async () => {
-    const enc = rt.device.createCommandEncoder({ label: 'demo.panel_copy' });
-    enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: w * 4 }, [w, h]);
-    rt.device.queue.submit([enc.finish()]);
+    submitCommands(rt, 'demo.panel_copy', (enc) =>
+      enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: w * 4 }, [w, h]),
+    );
     await buf.mapAsync(GPUMapMode.READ);
     const px = new Uint8ClampedArray(buf.getMappedRange().slice(0));
     buf.unmap();

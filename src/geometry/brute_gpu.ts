@@ -5,12 +5,12 @@
  * rule, so the result equals bruteForceNeighbors and radiusNeighbors exactly.
  */
 import { defineKernel } from '../gpu/kernel';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import source from '../../kernels/neighbor_brute.wgsl?raw';
 import type { NeighborCsr } from './csr';
 import { countScanWrite } from './neighbors';
 import { checkPair, checkRadius, gridParams, gridValues, makeGrid, type Points } from './points';
-import { Recorder, guarded } from './recorder';
+import { Workspace, guarded } from './workspace';
 
 const countKernel = defineKernel({
   name: 'neighbor_brute',
@@ -43,13 +43,13 @@ export async function radiusNeighborsBrute(
   const fr = Math.fround(checkRadius(op, radius));
   const params = gridValues(q, d, makeGrid(d, q, 0, 1), { r2: Math.fround(fr * fr) });
   return guarded(rt, op, async () => {
-    const rec = new Recorder(rt, 'wgno.radius_neighbors_brute');
+    const ws = new Workspace(rt, 'wgno.radius_neighbors_brute');
     try {
-      const points = [rec.upload('data', d.coords), rec.upload('queries', q.coords)];
+      const points = [ws.upload('data', d.coords), ws.upload('queries', q.coords)];
       const kernels = { count: countKernel, write: writeKernel };
-      return await countScanWrite(rec, op, kernels, params, points, [q.count, d.count]);
+      return await countScanWrite(ws, op, kernels, params, points, [q.count, d.count]);
     } catch (e) {
-      rec.release();
+      ws.release();
       throw e;
     }
   });

@@ -15,7 +15,7 @@
 import { WgnoError } from '../errors';
 import { defineKernel, type KernelDef } from '../gpu/kernel';
 import type { UniformValues } from '../gpu/uniforms';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
 import searchSource from '../../kernels/neighbor_search.wgsl?raw';
 import knnSource from '../../kernels/knn.wgsl?raw';
 import { NeighborCsr } from './csr';
@@ -31,7 +31,7 @@ import {
   type Points,
 } from './points';
 import { encodeBounds, encodeScan, encodeSortByKey } from './primitives';
-import { Recorder, guarded } from './recorder';
+import { Workspace, guarded } from './workspace';
 
 const searchKernel = (entry: string, storage: ('read' | 'read_write')[]) =>
   defineKernel({
@@ -85,14 +85,14 @@ export async function radiusNeighbors(
   const { grid, reach, r2 } = radiusGrid(q, d, checkRadius(op, radius));
   const params = gridValues(q, d, grid, { reach, r2 });
   return guarded(rt, op, async () => {
-    const rec = new Recorder(rt, 'wgno.radius_neighbors');
+    const ws = new Workspace(rt, 'wgno.radius_neighbors');
     try {
-      const bins = encodeBinning(rec, d, grid, params);
-      const searched = [bins.data, rec.upload('queries', q.coords), bins.order, bins.cellStart];
+      const bins = encodeBinning(ws, d, grid, params);
+      const searched = [bins.data, ws.upload('queries', q.coords), bins.order, bins.cellStart];
       const kernels = { count: countKernel, write: writeKernel };
-      return await countScanWrite(rec, op, kernels, params, searched, [q.count, d.count]);
+      return await countScanWrite(ws, op, kernels, params, searched, [q.count, d.count]);
     } catch (e) {
-      rec.release();
+      ws.release();
       throw e;
     }
   });
@@ -122,21 +122,21 @@ export async function knnNeighbors(
   const grid = makeGrid(d, q, 0, Math.max(1, Math.ceil(d.count / Math.max(1, k / 16))));
   const params = gridValues(q, d, grid, { k });
   return guarded(rt, op, async () => {
-    const rec = new Recorder(rt, 'wgno.knn_neighbors');
+    const ws = new Workspace(rt, 'wgno.knn_neighbors');
     try {
-      const bins = encodeBinning(rec, d, grid, params);
-      const queryBuf = rec.upload('queries', q.coords);
-      const index = rec.buffer('index', nnz);
-      const dist2 = rec.buffer('dist2', nnz);
+      const bins = encodeBinning(ws, d, grid, params);
+      const queryBuf = ws.upload('queries', q.coords);
+      const index = ws.buffer('index', nnz);
+      const dist2 = ws.buffer('dist2', nnz);
       const searched = [bins.data, queryBuf, bins.order, bins.cellStart];
-      rec.dispatch(knnKernel, params, [...searched, index, dist2], q.count);
-      const splits = rec.buffer('row_splits', q.count + 1);
-      rec.dispatch(fixedSplits, params, [splits], q.count + 1);
-      await rec.submit();
-      rec.release([splits, index]);
+      ws.dispatch(knnKernel, params, [...searched, index, dist2], q.count);
+      const splits = ws.buffer('row_splits', q.count + 1);
+      ws.dispatch(fixedSplits, params, [splits], q.count + 1);
+      await ws.submit();
+      ws.release([splits, index]);
       return new NeighborCsr(rt, q.count, d.count, nnz, splits, index);
     } catch (e) {
-      rec.release();
+      ws.release();
       throw e;
     }
   });
@@ -160,17 +160,17 @@ export function radiusGrid(
 
 /** Uploads the data, bins it, and sorts it by (cell, index); cellStart has cells + 1 words. */
 function encodeBinning(
-  rec: Recorder,
+  ws: Workspace,
   d: CheckedPoints,
   grid: Grid,
   params: ReturnType<typeof gridValues>,
 ): { data: GPUBuffer; order: GPUBuffer; cellStart: GPUBuffer } {
-  const data = rec.upload('data', d.coords);
-  const keys = rec.buffer('cell_keys', d.count);
-  rec.dispatch(cellKeys, params, [data, keys], d.count);
-  const sorted = encodeSortByKey(rec, keys, d.count);
-  const cellStart = rec.buffer('cell_start', grid.cells + 1);
-  encodeBounds(rec, sorted.keys, d.count, grid.cells, cellStart);
+  const data = ws.upload('data', d.coords);
+  const keys = ws.buffer('cell_keys', d.count);
+  ws.dispatch(cellKeys, params, [data, keys], d.count);
+  const sorted = encodeSortByKey(ws, keys, d.count);
+  const cellStart = ws.buffer('cell_start', grid.cells + 1);
+  encodeBounds(ws, sorted.keys, d.count, grid.cells, cellStart);
   return { data, order: sorted.values, cellStart };
 }
 
@@ -183,26 +183,26 @@ type GridKernel = KernelDef<GridFields>;
  * one readback), then write every row (`kernels.write`, inputs `searched`, splits, index).
  */
 export async function countScanWrite(
-  rec: Recorder,
+  ws: Workspace,
   op: string,
   kernels: { count: GridKernel; write: GridKernel },
   params: UniformValues<GridFields>,
   searched: readonly GPUBuffer[],
   [m, n]: readonly [number, number],
 ): Promise<NeighborCsr> {
-  const counts = rec.buffer('counts', m);
-  rec.dispatch(kernels.count, params, [...searched, counts], m);
-  const splits = rec.buffer('row_splits', m + 1);
-  encodeScan(rec, counts, m, splits);
-  const total = rec.buffer('nnz', 1);
-  await rec.submit((enc) => enc.copyBufferToBuffer(splits, 4 * m, total, 0, 4));
-  const nnz = new Uint32Array((await rec.rt.readBuffer(total, 4)).buffer)[0];
-  checkEdges(op, rec.rt, nnz, m);
-  const index = rec.buffer('index', nnz);
-  rec.dispatch(kernels.write, params, [...searched, splits, index], m);
-  await rec.submit();
-  rec.release([splits, index]);
-  return new NeighborCsr(rec.rt, m, n, nnz, splits, index);
+  const counts = ws.buffer('counts', m);
+  ws.dispatch(kernels.count, params, [...searched, counts], m);
+  const splits = ws.buffer('row_splits', m + 1);
+  encodeScan(ws, counts, m, splits);
+  const total = ws.buffer('nnz', 1);
+  await ws.submit((enc) => enc.copyBufferToBuffer(splits, 4 * m, total, 0, 4));
+  const nnz = new Uint32Array((await ws.rt.readBuffer(total, 4)).buffer)[0];
+  checkEdges(op, ws.rt, nnz, m);
+  const index = ws.buffer('index', nnz);
+  ws.dispatch(kernels.write, params, [...searched, splits, index], m);
+  await ws.submit();
+  ws.release([splits, index]);
+  return new NeighborCsr(ws.rt, m, n, nnz, splits, index);
 }
 
 /** Throws unless nnz indices fit one bindable buffer and row splits fit i32 (for read()). */

@@ -1,5 +1,5 @@
 /**
- * Deterministic GPU building blocks of the neighbour searches, recorded into a Recorder:
+ * Deterministic GPU building blocks of the neighbour searches, recorded into a Workspace:
  * an exclusive prefix sum (kernels/scan.wgsl) and a stable sort by key with segment bounds
  * (kernels/sort_by_key.wgsl). Neither uses atomics, so every run gives the same bits.
  */
@@ -7,7 +7,7 @@ import { defineKernel } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import scanSource from '../../kernels/scan.wgsl?raw';
 import sortSource from '../../kernels/sort_by_key.wgsl?raw';
-import type { Recorder } from './recorder';
+import type { Workspace } from './workspace';
 
 /** Elements one scan invocation sums serially; each scan level divides the length by this. */
 export const SCAN_CHUNK = 64;
@@ -32,18 +32,18 @@ const scanApply = defineKernel({
  * Records out[i] = x[0] + ... + x[i - 1] for i = 0..n (out has n + 1 words; out[n] is the total,
  * saturated at 2^32 - 1). Multi-level: chunk totals are scanned the same way until one chunk is left.
  */
-export function encodeScan(rec: Recorder, x: GPUBuffer, n: number, out: GPUBuffer): void {
+export function encodeScan(ws: Workspace, x: GPUBuffer, n: number, out: GPUBuffer): void {
   const chunks = Math.max(1, Math.ceil(n / SCAN_CHUNK));
   const o = { CHUNK: SCAN_CHUNK };
   if (chunks === 1) {
-    rec.dispatch(scanApply, { n, has_offsets: 0 }, [x, out, x], 1, o);
+    ws.dispatch(scanApply, { n, has_offsets: 0 }, [x, out, x], 1, o);
     return;
   }
-  const sums = rec.buffer(`scan[${n}]/sums`, chunks);
-  rec.dispatch(scanReduce, { n, has_offsets: 0 }, [x, sums], chunks, o);
-  const offsets = rec.buffer(`scan[${n}]/offsets`, chunks + 1);
-  encodeScan(rec, sums, chunks, offsets);
-  rec.dispatch(scanApply, { n, has_offsets: 1 }, [x, out, offsets], chunks, o);
+  const sums = ws.buffer(`scan[${n}]/sums`, chunks);
+  ws.dispatch(scanReduce, { n, has_offsets: 0 }, [x, sums], chunks, o);
+  const offsets = ws.buffer(`scan[${n}]/offsets`, chunks + 1);
+  encodeScan(ws, sums, chunks, offsets);
+  ws.dispatch(scanApply, { n, has_offsets: 1 }, [x, out, offsets], chunks, o);
 }
 
 export const sortParams = new UniformLayout('SortParams', {
@@ -73,7 +73,7 @@ const boundsKernel = defineKernel({
  * Returns the buffers holding the sorted keys and the permutation (`keys` itself is not changed).
  */
 export function encodeSortByKey(
-  rec: Recorder,
+  ws: Workspace,
   keys: GPUBuffer,
   n: number,
 ): { keys: GPUBuffer; values: GPUBuffer } {
@@ -84,12 +84,12 @@ export function encodeSortByKey(
   for (let width = 1; pass === 0 || width < n; width *= 2, pass++) {
     if (pairs.length < 2)
       pairs.push([
-        rec.buffer(`sort[${n}]/keys${pass}`, n),
-        rec.buffer(`sort[${n}]/values${pass}`, n),
+        ws.buffer(`sort[${n}]/keys${pass}`, n),
+        ws.buffer(`sort[${n}]/values${pass}`, n),
       ]);
     const [kOut, vOut] = pairs[pass % 2];
     const values = { n, width, segments: 0, iota: pass === 0 ? 1 : 0 };
-    rec.dispatch(mergeKernel, values, [kIn, vIn, kOut, vOut], n);
+    ws.dispatch(mergeKernel, values, [kIn, vIn, kOut, vOut], n);
     [kIn, vIn] = [kOut, vOut];
   }
   return { keys: kIn, values: vIn };
@@ -108,14 +108,14 @@ const rowsOfKernel = defineKernel({
  * segments + 1 words): the row splits of a CSR whose rows are the key values.
  */
 export function encodeBounds(
-  rec: Recorder,
+  ws: Workspace,
   sortedKeys: GPUBuffer,
   n: number,
   segments: number,
   splits: GPUBuffer,
 ): void {
   const values = { n, width: 0, segments, iota: 0 };
-  rec.dispatch(boundsKernel, values, [sortedKeys, splits], segments + 1);
+  ws.dispatch(boundsKernel, values, [sortedKeys, splits], segments + 1);
 }
 
 /**
@@ -123,12 +123,12 @@ export function encodeBounds(
  * finds its row by binary search in the row splits; rows has nnz words).
  */
 export function encodeRowsOf(
-  rec: Recorder,
+  ws: Workspace,
   rowSplits: GPUBuffer,
   rows: number,
   nnz: number,
   out: GPUBuffer,
 ): void {
   const values = { n: rows + 1, width: 0, segments: nnz, iota: 0 };
-  rec.dispatch(rowsOfKernel, values, [rowSplits, out], nnz);
+  ws.dispatch(rowsOfKernel, values, [rowSplits, out], nnz);
 }

@@ -1,39 +1,30 @@
 import { WgnoError } from '../errors';
-import { baseOverrides } from '../gpu/kernel';
-import type { Runtime } from '../gpu/runtime';
+import type { Gpu } from '../gpu/gpu';
+import { Program, type DispatchSpec } from '../gpu/program';
 import type { Plan, Storage } from './planner';
-import type { Tensor } from './tensor';
-
-interface Encoded {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  grid: readonly [number, number, number];
-  /** `op#id/kernel` for profiles and GPU labels. */
-  label: string;
-  /** Uniforms re-packed before each run into a host buffer made once. */
-  dynamic?: { offset: number; host: ArrayBuffer; refresh: () => void };
-}
+import type { Location, Tensor } from './tensor';
 
 /**
- * A planned step: every buffer, uniform, pipeline and bind group is made once, here. `run()` only
- * records the dispatches into one command encoder and submits once: replaying a step allocates
- * nothing. Write new inputs into leaves with `tensor.write()` between runs.
+ * A planned step: every buffer is made once, here, and its dispatches become one Program
+ * (src/gpu/program.ts: pipelines, bind groups and uniforms made once). `run()` only records the
+ * dispatches into one command encoder and submits once: replaying a step allocates nothing.
+ * Write new inputs into leaves with `tensor.write()` between runs.
  */
 export class Step {
-  private runs = 0;
   private destroyed = false;
+  /** Registration with the device: destroying the device destroys this step. */
+  private release: { forget(): void } | null = null;
   private constructor(
-    private readonly rt: Runtime,
+    private readonly rt: Gpu,
     /** Memory of intermediates: the slots this step allocated vs one buffer per tensor. */
     readonly memory: { readonly peakBytes: number; readonly naiveBytes: number },
     private readonly slots: GPUBuffer[],
-    private readonly uniforms: GPUBuffer | null,
-    private readonly encoded: Encoded[],
+    private readonly program: Program,
     private readonly beforeRun: readonly (() => void)[],
   ) {}
 
   static async create(
-    rt: Runtime,
+    rt: Gpu,
     plan: Plan,
     label: string,
     beforeRun: readonly (() => void)[] = [],
@@ -45,21 +36,6 @@ export class Step {
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       }),
     );
-    const ua = rt.device.limits.minUniformBufferOffsetAlignment;
-    const offsets: number[] = [];
-    let total = 0;
-    for (const pd of plan.dispatches) {
-      offsets.push(total);
-      if (pd.dispatch.kernel.params) total += Math.ceil(pd.dispatch.kernel.params.size / ua) * ua;
-    }
-    const uniforms = total
-      ? rt.createBuffer({
-          label: `${label}/uniforms`,
-          size: total,
-          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-        })
-      : null;
-    const host = new ArrayBuffer(total);
     const bufferOf = (s: Storage): GPUBuffer => {
       if ('leaf' in s) {
         s.leaf.assertAlive(label);
@@ -67,74 +43,60 @@ export class Step {
       }
       return slots[s.slot];
     };
-    const encoded = await Promise.all(
-      plan.dispatches.map(async (pd, i): Promise<Encoded> => {
-        const d = pd.dispatch;
-        const k = d.kernel;
-        const pipeline = await rt.pipeline(k, { ...baseOverrides(), ...d.overrides });
-        const entries: GPUBindGroupEntry[] = [];
-        if (k.params) {
-          k.params.pack({ ...d.params, ...d.dynamic?.() } as never, host, offsets[i]);
-          entries.push({
-            binding: 0,
-            resource: { buffer: uniforms!, offset: offsets[i], size: k.params.size },
-          });
-        }
-        const base = k.params ? 1 : 0;
-        pd.ranges.forEach((r, j) =>
-          entries.push({
-            binding: base + j,
-            resource: { buffer: bufferOf(r.storage), offset: 0, size: Math.max(4, r.bytes) },
-          }),
-        );
-        const bindGroup = rt.createBindGroup({
-          label: `${label}/${pd.label}/${k.name}`,
-          layout: pipeline.getBindGroupLayout(0),
-          entries,
-        });
-        let dynamic: Encoded['dynamic'];
-        if (d.dynamic && k.params) {
-          const params = k.params;
-          const values = d.dynamic;
-          const host = new ArrayBuffer(params.size);
-          dynamic = {
-            offset: offsets[i],
-            host,
-            refresh: () => void params.pack({ ...d.params, ...values() } as never, host),
-          };
-        }
-        return { pipeline, bindGroup, grid: d.grid, dynamic, label: `${pd.label}/${k.name}` };
-      }),
-    );
-    if (uniforms) rt.device.queue.writeBuffer(uniforms, 0, host);
+    const specs = plan.dispatches.map((pd): DispatchSpec => ({
+      kernel: pd.dispatch.kernel,
+      params: pd.dispatch.params,
+      refresh: pd.dispatch.dynamic,
+      storage: pd.ranges.map((r) => ({
+        buffer: bufferOf(r.storage),
+        offset: 0,
+        size: Math.max(4, r.bytes),
+      })),
+      grid: pd.dispatch.grid,
+      overrides: pd.dispatch.overrides,
+      label: `${pd.label}/${pd.dispatch.kernel.name}`, // `op#id/kernel` in profiles
+    }));
+    const program = await Program.create(rt, label, specs);
     const step = new Step(
       rt,
       { peakBytes: plan.peakBytes, naiveBytes: plan.naiveBytes },
       slots,
-      uniforms,
-      encoded,
+      program,
       beforeRun,
     );
-    for (const [t, s] of plan.outputs) step.bindOutput(t, s);
+    for (const [t, s] of plan.outputs) step.outputs.push([t, step.locationOf(s)]);
+    step.release = rt.onDestroy(() => step.destroy());
     return step;
   }
 
-  private bindOutput(t: Tensor, s: Storage): void {
+  /**
+   * Where each output lives once this step has run. A run points its outputs here (claims them),
+   * so a tensor output by several Steps reads the value of the latest run that computed it, and
+   * reading it before any of them ran (or after that step was destroyed) computes it afresh:
+   * never a stale buffer of another Step.
+   */
+  private readonly outputs: [Tensor, Location][] = [];
+
+  private locationOf(s: Storage): Location {
     // A view of a leaf (reshape of a parameter) reads the leaf's own buffer.
-    if ('leaf' in s) t.location = { buffer: s.leaf.buffer!, ready: () => !s.leaf.isDestroyed };
-    else t.location = { buffer: this.slots[s.slot], ready: () => this.runs > 0 && !this.destroyed };
+    if ('leaf' in s) return { buffer: s.leaf.buffer!, ready: () => !s.leaf.isDestroyed };
+    return { buffer: this.slots[s.slot], ready: () => !this.destroyed };
+  }
+
+  private claimOutputs(): void {
+    for (const [t, loc] of this.outputs) t.location = loc;
   }
 
   /** Number of kernel launches one run records. */
   get dispatchCount(): number {
-    return this.encoded.length;
+    return this.program.dispatchCount;
   }
 
   /** Encode every dispatch into one command encoder and submit once. */
   run(): void {
     this.prepare('step.run');
-    this.submit(this.encoded);
-    this.runs++;
+    this.program.run();
+    this.claimOutputs();
   }
 
   /**
@@ -144,44 +106,23 @@ export class Step {
    */
   async profile(): Promise<{ label: string; ms: number }[]> {
     this.prepare('step.profile');
-    const out: { label: string; ms: number }[] = [];
-    for (const e of this.encoded) {
-      const t0 = performance.now();
-      this.submit([e]);
-      await this.rt.device.queue.onSubmittedWorkDone();
-      out.push({ label: e.label, ms: performance.now() - t0 });
-    }
-    this.runs++;
+    const out = await this.program.profile();
+    this.claimOutputs();
     return out;
   }
 
   private prepare(op: string): void {
     if (this.destroyed) throw new WgnoError(op, 'this step was destroyed');
     this.rt.assertUsable(op);
+    // Hooks first (an optimizer's tick): the program's per-run uniforms read what they set.
     for (const h of this.beforeRun) h();
-    for (const e of this.encoded) {
-      if (!e.dynamic) continue;
-      e.dynamic.refresh();
-      this.rt.device.queue.writeBuffer(this.uniforms!, e.dynamic.offset, e.dynamic.host);
-    }
-  }
-
-  private submit(list: readonly Encoded[]): void {
-    const enc = this.rt.device.createCommandEncoder({ label: 'wgno step' });
-    const pass = enc.beginComputePass({ label: 'wgno step' });
-    for (const e of list) {
-      pass.setPipeline(e.pipeline);
-      pass.setBindGroup(0, e.bindGroup);
-      pass.dispatchWorkgroups(e.grid[0], e.grid[1], e.grid[2]);
-    }
-    pass.end();
-    this.rt.submit(enc.finish(), list.length);
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.release?.forget();
     for (const b of this.slots) b.destroy();
-    this.uniforms?.destroy();
+    this.program.destroy();
   }
 }

@@ -11,14 +11,11 @@
  * (for one kernel target: the tree is narrower on CPU adapters, see src/pde/darcy_passes.ts).
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
-import { DarcyPasses, SLOT, type DarcyPass } from './darcy_passes';
+import type { Runtime } from '../runtime/runtime';
+import { DarcyPasses, SLOT } from './darcy_passes';
 import { checkCoefficients, checkGridSize, checkRhs, type FaceMean } from './darcy_reference';
 
 const OP = 'DarcySolver';
-
-const START: readonly DarcyPass[] = ['setup', 'update', 'begin', 'direction'];
-const ITERATION: readonly DarcyPass[] = ['apply', 'alpha', 'update', 'beta', 'direction'];
 
 export interface DarcySolverOptions {
   /** Nodes per side, boundary included (h = 1 / (s - 1)); >= 3. */
@@ -94,11 +91,11 @@ export class DarcySolver {
     this.gpu.write(packInputs(a, f, count, this.batch, this.s));
     this.state = 'busy';
     try {
-      this.gpu.record(START, 1, true);
+      this.gpu.start();
       let S = await this.gpu.readScalars(this.batch);
       for (let done = 0; done < this.cfg.maxIter && anyActive(S, count);) {
         const chunk = Math.min(this.cfg.checkEvery, this.cfg.maxIter - done);
-        this.gpu.record(ITERATION, chunk, false);
+        this.gpu.iterate(chunk);
         done += chunk;
         S = await this.gpu.readScalars(this.batch);
       }

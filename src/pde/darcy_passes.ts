@@ -1,19 +1,13 @@
 /**
  * The GPU side of DarcySolver (src/pde/darcy.ts): the kernels of kernels/darcy.wgsl (grid work)
- * and kernels/darcy_cg.wgsl (per-field scalars), their buffers, pipelines and bind groups, all
- * made once; `record` only encodes dispatches.
+ * and kernels/darcy_cg.wgsl (per-field scalars) and their buffers, made once; the passes form two
+ * Programs (src/gpu/program.ts), the start of CG and one iteration, so solving only encodes them.
  */
-import type { Runtime } from '../gpu/runtime';
-import {
-  baseOverrides,
-  defineKernel,
-  grid1d,
-  WORKGROUP_SIZE,
-  type Access,
-  type KernelDef,
-} from '../gpu/kernel';
+import type { Runtime } from '../runtime/runtime';
+import { defineKernel, grid1d, WORKGROUP_SIZE, type Access, type KernelDef } from '../gpu/kernel';
+import { Program, type DispatchSpec } from '../gpu/program';
 import { codes } from '../gpu/wgsl';
-import { UniformLayout } from '../gpu/uniforms';
+import { UniformLayout, type UniformValues } from '../gpu/uniforms';
 import source from '../../kernels/darcy.wgsl?raw';
 import cgSource from '../../kernels/darcy_cg.wgsl?raw';
 
@@ -57,7 +51,7 @@ const K = {
   alpha: cgKernel('finish_alpha'),
   beta: cgKernel('finish_beta'),
 };
-export type DarcyPass = keyof typeof K;
+type DarcyPass = keyof typeof K;
 
 /** Rows per strip of the dot products' partial sums. */
 const STRIP = 16;
@@ -77,26 +71,25 @@ export interface DarcyConfig {
   harmonic: boolean;
 }
 
-type BufferName = 'inp' | 'coef' | 'xr' | 'p' | 'q' | 'part' | 'S' | 'uniforms';
+type BufferName = 'inp' | 'coef' | 'xr' | 'p' | 'q' | 'part' | 'S';
 
-interface Encoded {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  grid: [number, number, number];
-}
+/** What starts CG (r = b - A x, p = z, the first scalars), then what each iteration records. */
+const START: readonly DarcyPass[] = ['setup', 'update', 'begin', 'direction'];
+const ITERATION: readonly DarcyPass[] = ['apply', 'alpha', 'update', 'beta', 'direction'];
 
 export class DarcyPasses {
   private constructor(
     private readonly rt: Runtime,
     private readonly buffers: Record<BufferName, GPUBuffer>,
-    private readonly passes: Record<DarcyPass, Encoded>,
+    private readonly startProgram: Program,
+    private readonly iteration: Program,
   ) {}
 
   static async create(rt: Runtime, cfg: DarcyConfig): Promise<DarcyPasses> {
     const { s, batch, tol, maxIter } = cfg;
     const strips = Math.ceil(s / STRIP);
     const buffers = makeBuffers(rt, batch * s * s, batch * strips * s, batch);
-    const host = darcyParams.pack({
+    const params = {
       batch,
       s,
       strips,
@@ -105,9 +98,21 @@ export class DarcyPasses {
       harmonic: cfg.harmonic ? 1 : 0,
       tol2: tol * tol,
       h2: 1 / (s - 1) ** 2,
-    });
-    rt.device.queue.writeBuffer(buffers.uniforms, 0, host);
-    return new DarcyPasses(rt, buffers, await encodePasses(rt, buffers, batch, s, strips));
+    };
+    const specs = passSpecs(rt, buffers, params);
+    const [start, iteration] = await Promise.all([
+      Program.create(
+        rt,
+        'darcy.start',
+        START.map((name) => specs[name]),
+      ),
+      Program.create(
+        rt,
+        'darcy.iteration',
+        ITERATION.map((name) => specs[name]),
+      ),
+    ]);
+    return new DarcyPasses(rt, buffers, start, iteration);
   }
 
   /** Inputs [2, batch, s, s]: a, then f. */
@@ -115,20 +120,14 @@ export class DarcyPasses {
     this.rt.writeBuffer(this.buffers.inp, inp);
   }
 
-  /** One submit: `list` `times` over, after clearing the scalars when `clear`. */
-  record(list: readonly DarcyPass[], times: number, clear: boolean): void {
-    const enc = this.rt.device.createCommandEncoder({ label: 'darcy' });
-    if (clear) enc.clearBuffer(this.buffers.S);
-    const pass = enc.beginComputePass({ label: 'darcy' });
-    for (let t = 0; t < times; t++)
-      for (const name of list) {
-        const e = this.passes[name];
-        pass.setPipeline(e.pipeline);
-        pass.setBindGroup(0, e.bindGroup);
-        pass.dispatchWorkgroups(...e.grid);
-      }
-    pass.end();
-    this.rt.submit(enc.finish(), times * list.length);
+  /** Clears the scalars and starts CG on every field: one submit. */
+  start(): void {
+    this.startProgram.run({ before: (enc) => enc.clearBuffer(this.buffers.S) });
+  }
+
+  /** `times` CG iterations in one submit (fields that have stopped skip their work). */
+  iterate(times: number): void {
+    this.iteration.run({ repeat: times });
   }
 
   /** S [batch, 8] (slots in kernels/darcy_cg.wgsl). */
@@ -143,6 +142,8 @@ export class DarcyPasses {
   }
 
   destroy(): void {
+    this.startProgram.destroy();
+    this.iteration.destroy();
     for (const buf of Object.values(this.buffers)) buf.destroy();
   }
 }
@@ -168,45 +169,32 @@ function makeBuffers(
     q: make('q', nodes),
     part: make('part', 2 * strips),
     S: make('S', 8 * batch, copy),
-    uniforms: rt.createBuffer({
-      label: 'darcy.params',
-      size: darcyParams.size,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    }),
   };
 }
 
-/** Pipelines and bind groups of every pass. */
-async function encodePasses(
+/** Every pass as a Program dispatch: its bindings, workgroup grid and the shared uniforms. */
+function passSpecs(
   rt: Runtime,
   b: Record<BufferName, GPUBuffer>,
-  batch: number,
-  s: number,
-  strips: number,
-): Promise<Record<DarcyPass, Encoded>> {
+  params: UniformValues<typeof darcyParams.fields>,
+): Record<DarcyPass, DispatchSpec> {
+  const { batch, s, strips } = params;
   const fwg = rt.target.kernels === 'lane' ? LANE_FINISH_WG : WORKGROUP_SIZE;
   const node = grid1d(batch * s * s);
   const strip = grid1d(batch * strips * s);
   const field = grid1d(batch * fwg, fwg); // one workgroup per field
-  const gridBufs = [b.inp, b.coef, b.xr, b.p, b.q, b.part, b.S];
-  const encode = async (k: KernelDef, grid: Encoded['grid']): Promise<Encoded> => {
+  const spec = (k: KernelDef, grid: readonly [number, number, number]): DispatchSpec => {
     const cg = k.name === 'darcy_cg';
-    const pipeline = await rt.pipeline(k, cg ? { WG: fwg } : baseOverrides());
-    const entries = [b.uniforms, ...(cg ? [b.part, b.S] : gridBufs)].map((buffer, binding) => ({
-      binding,
-      resource: { buffer },
-    }));
-    const layout = pipeline.getBindGroupLayout(0);
-    const bindGroup = rt.createBindGroup({ label: `darcy/${k.entry}`, layout, entries });
-    return { pipeline, bindGroup, grid };
+    const storage = cg ? [b.part, b.S] : [b.inp, b.coef, b.xr, b.p, b.q, b.part, b.S];
+    return { kernel: k, params, storage, grid, overrides: cg ? { WG: fwg } : {}, label: k.entry };
   };
   return {
-    setup: await encode(K.setup, node),
-    apply: await encode(K.apply, strip),
-    update: await encode(K.update, strip),
-    direction: await encode(K.direction, node),
-    begin: await encode(K.begin, field),
-    alpha: await encode(K.alpha, field),
-    beta: await encode(K.beta, field),
+    setup: spec(K.setup, node),
+    apply: spec(K.apply, strip),
+    update: spec(K.update, strip),
+    direction: spec(K.direction, node),
+    begin: spec(K.begin, field),
+    alpha: spec(K.alpha, field),
+    beta: spec(K.beta, field),
   };
 }

@@ -4,7 +4,9 @@
  * a diverging map. For live views of a solver or a model's prediction, one render pass per call.
  */
 import { WgnoError, fmtShape } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import { DrawPass } from '../gpu/draw_pass';
+import { UniformLayout } from '../gpu/uniforms';
+import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import source from '../../kernels/field_render.wgsl?raw';
 
@@ -38,27 +40,22 @@ export function checkRange(op: string, range: number): void {
     throw new WgnoError(op, `range = ${range}; need a finite value > 0`);
 }
 
-const UNIFORM_BYTES = 32 + 16 * 16;
+/** kernels/field_render.wgsl's uniform struct: `stops` holds rgb + one unused float per stop. */
+const renderParams = new UniformLayout('FieldRenderParams', {
+  n0: 'u32',
+  n1: 'u32',
+  offset: 'u32',
+  stop_count: 'u32',
+  range: 'f32',
+  stops: { vec4: 'f32', length: 4 * 16 },
+});
 
+/**
+ * Draws fields onto render targets: a render pipeline made once (DrawPass, src/gpu/draw_pass.ts),
+ * one render pass per call, no readback.
+ */
 export class FieldView {
-  private readonly uniforms: GPUBuffer;
-  private readonly host = new ArrayBuffer(UNIFORM_BYTES);
-  private readonly groups = new WeakMap<GPUBuffer, GPUBindGroup>();
-
-  private constructor(
-    private readonly rt: Runtime,
-    private readonly pipeline: GPURenderPipeline,
-    stops: readonly Rgb[],
-  ) {
-    this.uniforms = rt.createBuffer({
-      label: 'wgno.field_view/uniforms',
-      size: UNIFORM_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    const f = new Float32Array(this.host);
-    stops.forEach((c, i) => f.set(c, 8 + 4 * i));
-    new Uint32Array(this.host)[3] = stops.length;
-  }
+  private constructor(private readonly pass: DrawPass<typeof renderParams.fields>) {}
 
   /** `format`: the render target's format (a canvas context's, or an offscreen texture's). */
   static async create(
@@ -68,15 +65,15 @@ export class FieldView {
   ): Promise<FieldView> {
     if (stops.length < 2 || stops.length > 16)
       throw new WgnoError('FieldView', `${stops.length} colour stops; use 2 to 16`);
-    const module = rt.device.createShaderModule({ label: 'field_render', code: source });
-    const pipeline = await rt.device.createRenderPipelineAsync({
+    const pass = await DrawPass.create(rt, {
       label: 'wgno.field_view',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
+      source,
+      format,
+      params: renderParams,
+      values: { stop_count: stops.length, stops: stops.flatMap((c) => [...c, 0]) },
+      vertices: 3, // one triangle covering the viewport
     });
-    return new FieldView(rt, pipeline, stops);
+    return new FieldView(pass);
   }
 
   /**
@@ -98,40 +95,11 @@ export class FieldView {
         `field ${field.dtype} ${fmtShape(s)}, index ${index}; need f32 [..., n0, n1] with 0 <= index < ${batch} (the product of the leading axes)`,
       );
     checkRange('FieldView.render', range);
-    const u = new Uint32Array(this.host);
-    u.set([n0, n1, index * n0 * n1], 0);
-    new Float32Array(this.host)[4] = range;
-    this.rt.device.queue.writeBuffer(this.uniforms, 0, this.host);
-    const enc = this.rt.device.createCommandEncoder({ label: 'wgno.field_view' });
-    const pass = enc.beginRenderPass({
-      colorAttachments: [
-        { view: target, loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] },
-      ],
-    });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup(field.gpuBuffer()));
-    pass.draw(3);
-    pass.end();
-    this.rt.device.queue.submit([enc.finish()]);
-  }
-
-  private bindGroup(buffer: GPUBuffer): GPUBindGroup {
-    let g = this.groups.get(buffer);
-    if (!g) {
-      g = this.rt.device.createBindGroup({
-        label: 'wgno.field_view',
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.uniforms } },
-          { binding: 1, resource: { buffer } },
-        ],
-      });
-      this.groups.set(buffer, g);
-    }
-    return g;
+    const values = { n0, n1, offset: index * n0 * n1, range };
+    this.pass.draw(target, field.gpuBuffer(), values);
   }
 
   destroy(): void {
-    this.uniforms.destroy();
+    this.pass.destroy();
   }
 }

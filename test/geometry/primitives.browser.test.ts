@@ -6,7 +6,7 @@ import {
   encodeScan,
   encodeSortByKey,
 } from '../../src/geometry/primitives';
-import { Recorder } from '../../src/geometry/recorder';
+import { Workspace } from '../../src/geometry/workspace';
 import { Rng } from '../../src/random';
 
 let rt: Runtime;
@@ -19,7 +19,7 @@ async function readU32(buffer: GPUBuffer, words: number): Promise<Uint32Array> {
 }
 
 async function gpuScan(x: Uint32Array): Promise<Uint32Array> {
-  const rec = new Recorder(rt, 'test.scan');
+  const rec = new Workspace(rt, 'test.scan');
   try {
     const out = rec.buffer('out', x.length + 1);
     encodeScan(rec, rec.upload('x', x), x.length, out);
@@ -66,7 +66,7 @@ describe('encodeSortByKey and encodeBounds', () => {
       [100_003, 50],
     ]) {
       const keys = Uint32Array.from({ length: n }, () => Math.floor(rng.uniform() * segments));
-      const rec = new Recorder(rt, 'test.sort');
+      const rec = new Workspace(rt, 'test.sort');
       const sorted = encodeSortByKey(rec, rec.upload('keys', keys), n);
       const splits = rec.buffer('splits', segments + 1);
       encodeBounds(rec, sorted.keys, n, segments, splits);

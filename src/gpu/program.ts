@@ -1,0 +1,315 @@
+/**
+ * The one way wgno records GPU work, after webgpu-samples' one class per pass: everything a pass
+ * needs (pipelines, bind groups, uniform storage) is made once, when it is created, and running it
+ * only encodes. A `Program` is an ordered list of compute dispatches with one uniform buffer
+ * (each dispatch's struct at an aligned offset); `run()` records them into one compute pass of
+ * one command encoder and submits once. A graph Step (src/graph/executor.ts), the neighbour
+ * searches (src/geometry/workspace.ts) and the Darcy solver (src/pde/darcy_passes.ts) are
+ * Programs; the field renderer (src/viz/field_view.ts) draws with the render sibling `DrawPass`
+ * (src/gpu/draw_pass.ts), and every submit goes through `submitCommands`.
+ */
+import { WgnoError } from '../errors';
+import { baseOverrides, type KernelDef } from './kernel';
+import type { Scalar, UniformFields, UniformLayout } from './uniforms';
+
+/**
+ * What a Program needs from the object that owns the device: `Gpu` (src/gpu/gpu.ts) and the
+ * Runtime built on it. Creation goes through it so its counters see every object made.
+ */
+export interface GpuContext {
+  readonly device: GPUDevice;
+  pipeline(k: KernelDef, constants: Record<string, number>): Promise<GPUComputePipeline>;
+  createBuffer(desc: GPUBufferDescriptor): GPUBuffer;
+  createBindGroup(desc: GPUBindGroupDescriptor): GPUBindGroup;
+  submit(cmd: GPUCommandBuffer, dispatches: number): void;
+  assertUsable(what: string): void;
+}
+
+/** A storage binding: a whole buffer, or a byte range of one. */
+export type StorageBinding = GPUBuffer | GPUBufferBinding;
+
+type Values = Record<string, number | readonly number[]>;
+/**
+ * Values of a uniform struct, any subset of its fields: numbers for scalars, arrays for vec4
+ * arrays. Distributes over a field's type, so a struct known only at run time takes either.
+ */
+export type ParamsOf<F extends UniformFields> = {
+  [K in keyof F]?: F[K] extends infer T ? (T extends Scalar ? number : readonly number[]) : never;
+};
+
+/** One kernel launch of a Program, as its creator describes it. */
+export interface DispatchSpec<F extends UniformFields = UniformFields> {
+  kernel: KernelDef<F>;
+  /** The kernel's uniform struct (binding 0), packed once; required when the kernel has one. */
+  params?: ParamsOf<F>;
+  /** Uniform fields re-packed over `params` before every run (step counters, learning rates). */
+  refresh?: () => ParamsOf<F>;
+  /** Storage buffers in the kernel's binding order (bindings 1.., or 0.. without uniforms). */
+  storage: readonly StorageBinding[];
+  /** Workgroups per dimension (grid1d(threads) for 1-D kernels). */
+  grid: readonly [number, number, number];
+  /** Override constants on top of baseOverrides() (WG and the kernel's own). */
+  overrides?: Record<string, number>;
+  /** Names the dispatch in profiles and GPU labels. Default `kernel.entry`. */
+  label?: string;
+}
+
+/** Records this many passes over the list, plus commands around the compute pass. */
+export interface RunOptions {
+  /** Times the whole list is recorded into the one pass (an iterative solver's chunk). Default 1. */
+  repeat?: number;
+  /** Encodes commands before the compute pass (e.g. clearing a buffer). */
+  before?: (enc: GPUCommandEncoder) => void;
+  /** Encodes commands after it (e.g. copying a result out for readback). */
+  after?: (enc: GPUCommandEncoder) => void;
+}
+
+/** One command encoder, filled by `encode` and submitted once (Programs, DrawPass, presenters). */
+export function submitCommands(
+  gpu: Pick<GpuContext, 'device' | 'submit'>,
+  label: string,
+  encode: (enc: GPUCommandEncoder) => void,
+  dispatches = 0,
+): void {
+  const enc = gpu.device.createCommandEncoder({ label });
+  encode(enc);
+  gpu.submit(enc.finish(), dispatches);
+}
+
+/**
+ * Uniform structs of several passes in one buffer, each at an offset aligned to the device's
+ * minUniformBufferOffsetAlignment (no buffer at all when no pass has uniforms).
+ */
+export class UniformSlots {
+  private readonly buffer: GPUBuffer | null;
+  private readonly host: ArrayBuffer;
+  private readonly offsets: number[] = [];
+  private readonly queue: GPUQueue;
+
+  constructor(
+    gpu: GpuContext,
+    label: string,
+    private readonly layouts: readonly (UniformLayout | null)[],
+  ) {
+    this.queue = gpu.device.queue;
+    const align = gpu.device.limits.minUniformBufferOffsetAlignment;
+    let total = 0;
+    for (const l of layouts) {
+      this.offsets.push(total);
+      if (l) total += Math.ceil(l.size / align) * align;
+    }
+    this.host = new ArrayBuffer(total);
+    this.buffer = total
+      ? gpu.createBuffer({
+          label: `${label}/uniforms`,
+          size: total,
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        })
+      : null;
+  }
+
+  /** Packs slot i on the host; upload() or write() sends it. */
+  pack(i: number, values: Values): void {
+    this.layouts[i]!.pack(values as never, this.host, this.offsets[i]);
+  }
+
+  /** The binding-0 entry of slot i. */
+  entry(i: number): GPUBindGroupEntry {
+    const size = this.layouts[i]!.size;
+    return { binding: 0, resource: { buffer: this.buffer!, offset: this.offsets[i], size } };
+  }
+
+  /** Writes slot i, or every slot, to the GPU (queued: it lands before the next submit). */
+  write(i?: number): void {
+    if (!this.buffer) return;
+    const [at, size] =
+      i === undefined ? [0, this.host.byteLength] : [this.offsets[i], this.layouts[i]!.size];
+    this.queue.writeBuffer(this.buffer, at, this.host, at, size);
+  }
+
+  destroy(): void {
+    this.buffer?.destroy();
+  }
+}
+
+/** One dispatch of a Program: its pipeline and bind group, made once; record() only encodes. */
+export class Dispatch {
+  constructor(
+    /** Names the dispatch in profiles (the Program's label prefixes GPU object labels). */
+    readonly label: string,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly bindGroup: GPUBindGroup,
+    readonly grid: readonly [number, number, number],
+    /** Re-packs and writes this dispatch's uniforms (present only for per-run values). */
+    readonly refresh: (() => void) | null,
+  ) {}
+
+  record(pass: GPUComputePassEncoder): void {
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(this.grid[0], this.grid[1], this.grid[2]);
+  }
+}
+
+function checkSpec(program: string, spec: DispatchSpec, i: number): void {
+  const k = spec.kernel;
+  const name = spec.label ?? k.entry;
+  const where = `dispatch ${i} (${name}, kernel ${k.name}.${k.entry})`;
+  if (spec.storage.length !== k.storage.length)
+    throw new WgnoError(
+      `Program ${program}`,
+      `${where} binds ${spec.storage.length} storage buffers; the kernel declares ${k.storage.length}`,
+    );
+  if (k.params && !spec.params && !spec.refresh)
+    throw new WgnoError(
+      `Program ${program}`,
+      `${where} needs values for its uniform struct ${k.params.structName}`,
+    );
+}
+
+async function makeDispatch(
+  gpu: GpuContext,
+  program: string,
+  spec: DispatchSpec,
+  uniforms: UniformSlots,
+  i: number,
+): Promise<Dispatch> {
+  const k = spec.kernel;
+  const name = spec.label ?? k.entry; // checked by Program.create
+  const pipeline = await gpu.pipeline(k, { ...baseOverrides(), ...spec.overrides });
+  const entries: GPUBindGroupEntry[] = [];
+  let refresh: (() => void) | null = null;
+  if (k.params) {
+    const values = () => ({ ...spec.params, ...spec.refresh?.() }) as Values;
+    uniforms.pack(i, values());
+    entries.push(uniforms.entry(i));
+    if (spec.refresh)
+      refresh = () => {
+        uniforms.pack(i, values());
+        uniforms.write(i);
+      };
+  }
+  for (const b of spec.storage)
+    entries.push({ binding: entries.length, resource: 'buffer' in b ? b : { buffer: b } });
+  const bindGroup = gpu.createBindGroup({
+    label: `${program}/${name}`,
+    layout: pipeline.getBindGroupLayout(0),
+    entries,
+  });
+  return new Dispatch(name, pipeline, bindGroup, spec.grid, refresh);
+}
+
+/**
+ * An ordered list of compute dispatches made once and replayed: `run()` encodes them into one
+ * compute pass and submits once, allocating nothing.
+ *
+ * @example
+ * const prog = await Program.create(gpu, 'scale', [
+ *   { kernel: scaleKernel, params: { n: 1024, alpha: 2 }, storage: [x, y], grid: grid1d(1024) },
+ * ]);
+ * prog.run(); // and again: no new pipeline, bind group or buffer
+ * prog.destroy();
+ */
+export class Program {
+  private destroyed = false;
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    readonly label: string,
+    private readonly dispatches: readonly Dispatch[],
+    private readonly uniforms: UniformSlots,
+  ) {}
+
+  /** Makes every pipeline (in parallel, from the Gpu's cache), bind group and the uniform buffer. */
+  static async create(
+    gpu: GpuContext,
+    label: string,
+    specs: readonly DispatchSpec[],
+  ): Promise<Program> {
+    specs.forEach((s, i) => checkSpec(label, s, i));
+    const uniforms = new UniformSlots(
+      gpu,
+      label,
+      specs.map((s) => s.kernel.params),
+    );
+    try {
+      const dispatches = await Promise.all(
+        specs.map((s, i) => makeDispatch(gpu, label, s, uniforms, i)),
+      );
+      uniforms.write();
+      return new Program(gpu, label, dispatches, uniforms);
+    } catch (e) {
+      uniforms.destroy();
+      throw e;
+    }
+  }
+
+  /** Kernel launches one run records (times `repeat`). */
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
+  /** Each dispatch's label, in order. */
+  get labels(): string[] {
+    return this.dispatches.map((d) => d.label);
+  }
+
+  /** Encodes every dispatch into `pass`; nothing else (no uniform refresh: run() does that). */
+  record(pass: GPUComputePassEncoder): void {
+    for (const d of this.dispatches) d.record(pass);
+  }
+
+  /** Re-packs and writes the per-run uniforms; run() and profile() call it first. */
+  refresh(): void {
+    for (const d of this.dispatches) d.refresh?.();
+  }
+
+  /** Refreshes the per-run uniforms, records the list (`repeat` times) and submits once. */
+  run(opts: RunOptions = {}): void {
+    const { repeat = 1, before, after } = opts;
+    if (!(Number.isInteger(repeat) && repeat >= 1))
+      throw new WgnoError(`${this.label}.run`, `repeat = ${repeat}; need an integer >= 1`);
+    this.prepare('run');
+    const encode = (enc: GPUCommandEncoder) => {
+      before?.(enc);
+      const pass = enc.beginComputePass({ label: this.label });
+      for (let r = 0; r < repeat; r++) this.record(pass);
+      pass.end();
+      after?.(enc);
+    };
+    submitCommands(this.gpu, this.label, encode, repeat * this.dispatches.length);
+  }
+
+  /**
+   * One real run with each dispatch submitted alone and awaited, returning the wall time of each:
+   * where the time goes. Slow (a queue round trip per dispatch); for profiling, never in a loop.
+   */
+  async profile(): Promise<{ label: string; ms: number }[]> {
+    this.prepare('profile');
+    const out: { label: string; ms: number }[] = [];
+    for (const d of this.dispatches) {
+      const t0 = performance.now();
+      const encode = (enc: GPUCommandEncoder) => {
+        const pass = enc.beginComputePass({ label: `${this.label}/${d.label}` });
+        d.record(pass);
+        pass.end();
+      };
+      submitCommands(this.gpu, this.label, encode, 1);
+      await this.gpu.device.queue.onSubmittedWorkDone();
+      out.push({ label: d.label, ms: performance.now() - t0 });
+    }
+    return out;
+  }
+
+  private prepare(what: string): void {
+    if (this.destroyed) throw new WgnoError(`${this.label}.${what}`, 'this program was destroyed');
+    this.gpu.assertUsable(`${this.label}.${what}`);
+    this.refresh();
+  }
+
+  /** Frees the uniform buffer (the storage buffers belong to whoever passed them in). */
+  destroy(): void {
+    this.destroyed = true;
+    this.uniforms.destroy();
+  }
+}
