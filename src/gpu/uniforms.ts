@@ -4,8 +4,8 @@
  * `array<vec4<u32>, K>` (written `{ vec4: 'u32', length: n }`, K = ceil(n / 4)) aligns to 16;
  * the struct size rounds up to 16. Nobody writes a byte offset by hand.
  *
- * The matching WGSL struct must list the same fields in the same order; `wgslStruct()` prints it,
- * and a test compares that text with every kernel file.
+ * Kernels never declare the struct themselves: `wgslStruct()` prints it and defineKernel
+ * (src/gpu/kernel.ts) puts it in front of the kernel source, so the two cannot disagree.
  */
 export type Scalar = 'u32' | 'i32' | 'f32';
 export type FieldType = Scalar | { vec4: Scalar; length: number };

@@ -114,7 +114,11 @@ function includeOf(r: Resolver, text: string, at: string): string | null {
     throw new WgnoError('wgsl', `${at}: include cycle ${chain}`);
   }
   if (r.library[path] === undefined) {
-    const known = Object.keys(r.library).sort().join(', ') || 'nothing';
+    const known =
+      Object.keys(r.library)
+        .map((k) => k.replace('lib/', ''))
+        .sort()
+        .join(', ') || 'nothing';
     throw new WgnoError('wgsl', `${at}: no file ${target} to include; kernels/lib has ${known}`);
   }
   return target;

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import '../../src/index'; // defines every kernel
-import { allKernels } from '../../src/gpu/kernel';
 import { UniformLayout } from '../../src/gpu/uniforms';
-import { squash } from '../util/wgsl';
 
 describe('UniformLayout', () => {
   it('packs by WGSL alignment rules', () => {
@@ -31,17 +28,10 @@ describe('UniformLayout', () => {
     expect(() => l.pack({ n: 1, s: [1, 2, 3, 4, 5] })).toThrow(/P.s: 5 values for 4 slots/);
   });
 
-  it('matches the struct declared in every kernel file', () => {
-    expect(allKernels.length).toBeGreaterThan(3);
-    for (const k of allKernels) {
-      if (!k.params) continue;
-      expect(
-        squash(k.source),
-        `kernels/${k.name}.wgsl declares ${k.params.structName} as in TS`,
-      ).toContain(squash(k.params.wgslStruct()));
-      expect(k.source, `kernels/${k.name}.wgsl takes WG from the TS constant`).toMatch(
-        /override WG: u32/,
-      );
-    }
+  it('prints the WGSL struct that kernels are given (src/gpu/kernel.ts puts it in front)', () => {
+    const l = new UniformLayout('P', { n: 'u32', shape: { vec4: 'u32', length: 5 }, x: 'f32' });
+    expect(l.wgslStruct()).toBe(
+      'struct P {\n  n: u32,\n  shape: array<vec4<u32>, 2>,\n  x: f32,\n}',
+    );
   });
 });

@@ -3,7 +3,6 @@ import { allKernels } from '../../src/gpu/kernel';
 import { checkRelation } from '../../src/ops/segments';
 import '../../src/ops/gather_rows'; // defines the message-passing kernels
 import '../../src/ops/segment_sum';
-import { squash } from '../util/wgsl';
 
 const spec = (shape: number[], dtype: 'f32' | 'i32' = 'i32') => ({ shape, dtype });
 
@@ -35,7 +34,7 @@ describe('checkRelation (the shape rule of gather_rows and segment_sum)', () => 
 });
 
 describe('message-passing kernels', () => {
-  it('declare their uniform structs as packed in TS, with WG from the TS constant', () => {
+  it('define the entry points the ops dispatch', () => {
     const ks = allKernels.filter((k) => k.name === 'gather_rows' || k.name === 'segment_sum');
     expect(ks.map((k) => `${k.name}.${k.entry}`).sort()).toEqual([
       'gather_rows.main',
@@ -43,9 +42,5 @@ describe('message-passing kernels', () => {
       'segment_sum.main',
       'segment_sum.product',
     ]);
-    for (const k of ks) {
-      expect(squash(k.source)).toContain(squash(k.params!.wgslStruct()));
-      expect(k.source).toMatch(/override WG: u32/);
-    }
   });
 });
