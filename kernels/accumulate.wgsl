@@ -7,7 +7,7 @@
 override WG: u32 = 256;
 override ASSIGN: u32 = 0;
 
-@group(0) @binding(0) var<uniform> P: AccumulateParams;  // struct generated from the accumulate kernel's layout (src/train/optim.ts)
+@group(0) @binding(0) var<uniform> P: AccumulateParams;  // struct generated from the accumulate kernel's layout (src/graph/in_place.ts)
 @group(0) @binding(1) var<storage, read_write> acc: array<f32>;  // [n]
 @group(0) @binding(2) var<storage, read> value: array<f32>;      // [n]
 

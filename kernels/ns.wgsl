@@ -17,7 +17,7 @@ override WG: u32 = 256;
 
 const TWO_PI: f32 = 6.283185307179586;
 
-@group(0) @binding(0) var<uniform> P: NsParams;  // struct generated from nsParams (src/ops/ns.ts)
+@group(0) @binding(0) var<uniform> P: NsParams;  // struct generated from nsParams (src/pde/ns_ops.ts)
 @group(0) @binding(1) var<storage, read> a: array<f32>;         // derivs, cn: w_h; advect: the 4 fields
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // see each entry point
 @group(0) @binding(3) var<storage, read> b: array<f32>;         // cn: F_h [B, n, m] complex64

@@ -19,16 +19,8 @@ export { backward } from './graph/autodiff';
 export { fill } from './ops/fill';
 export * from './ops/unary';
 export { add, sub, mul, div, pow } from './ops/binary';
-export {
-  Adam,
-  AdamW,
-  SGD,
-  StepLR,
-  Optimizer,
-  type AdamOptions,
-  type SgdOptions,
-  type ParamList,
-} from './train/optim';
+export { Adam, AdamW, SGD, StepLR, type AdamOptions, type SgdOptions } from './train/optim';
+export { Optimizer, type ParamList } from './train/optim_base';
 export { evaluateReference } from './graph/reference';
 export { Rng } from './random';
 export { sum, mean, l2Norm } from './ops/reduce';

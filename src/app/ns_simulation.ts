@@ -13,7 +13,7 @@ import { reshape } from '../ops/layout';
 import { sum } from '../ops/reduce';
 import { square } from '../ops/unary';
 import { NavierStokes2d } from '../pde/navier_stokes';
-import { assignUpdate } from '../train/optim';
+import { assignUpdate } from '../graph/in_place';
 import { shiftWindow } from '../train/rollout';
 
 export class Simulation {

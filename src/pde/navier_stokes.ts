@@ -10,9 +10,9 @@ import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
+import { assignUpdate } from '../graph/in_place';
 import { fft, irfft, rfft } from '../ops/fft';
-import { nsAdvect, nsCn, nsDerivs } from '../ops/ns';
-import { assignUpdate } from '../train/optim';
+import { nsAdvect, nsCn, nsDerivs } from './ns_ops';
 import { nsForcing } from './ns_reference';
 
 export interface NavierStokesOptions {

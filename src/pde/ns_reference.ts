@@ -10,7 +10,7 @@
  *   physical space, 2/3-rule dealiasing, Crank-Nicolson on the viscous term, explicit forcing.
  */
 import { WgnoError } from '../errors';
-import { nsDealias, nsLaplacian, nsWavenumber } from '../ops/ns';
+import { nsDealias, nsLaplacian, nsWavenumber } from './ns_ops';
 import { irfft2d64, isPowerOfTwo, rfft2d64, type HalfSpectrum } from './fft64';
 
 const OP = 'ns_reference';

@@ -17,7 +17,8 @@ import {
 } from './checkpoint';
 import { Batcher, checkDataset, gather, type HostArray } from './data';
 import { lpLoss } from './losses';
-import { accumulateUpdate, type Optimizer } from './optim';
+import { accumulateUpdate } from '../graph/in_place';
+import type { Optimizer } from './optim_base';
 
 import { rolloutPairs } from './rollout';
 import {

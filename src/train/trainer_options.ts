@@ -4,7 +4,8 @@ import type { Tensor } from '../graph/tensor';
 import type { Checkpoint } from './checkpoint';
 import type { HostArray } from './data';
 import type { LossLayout } from './losses';
-import type { Optimizer, StepLR } from './optim';
+import type { StepLR } from './optim';
+import type { Optimizer } from './optim_base';
 
 /** Anything the trainer can train: an FNO, or any object with these two methods. */
 export interface TrainableModel {

@@ -1,7 +1,8 @@
 /**
  * The non-FFT steps of the FNO paper's Navier-Stokes solver (kernels/ns.wgsl; the solver is
- * src/pde/navier_stokes.ts): spectral derivatives, the advection product and the Crank-Nicolson
- * update. Data-generation ops: they have float64 references but no gradient.
+ * navier_stokes.ts): spectral derivatives, the advection product and the Crank-Nicolson update.
+ * Data-generation ops: they have float64 references but no gradient. Domain ops, so they live
+ * here rather than in src/ops/, and register when this module loads (navier_stokes.ts imports it).
  */
 import { WgnoError, fmtShape } from '../errors';
 import { registerOp, type NoAttrs } from '../graph/registry';
@@ -203,7 +204,7 @@ export const nsCn = (wh: Tensor, fh: Tensor, forcing: Tensor, attrs: NsCnAttrs):
 
 declare module '../graph/registry' {
   interface OpAttrs {
-    /** Navier-Stokes solver steps (ns.ts): spectral derivatives, advection, Crank-Nicolson. */
+    /** Navier-Stokes solver steps (ns_ops.ts): spectral derivatives, advection, Crank-Nicolson. */
     ns_derivs: NoAttrs;
     ns_advect: NoAttrs;
     ns_cn: NsCnAttrs;

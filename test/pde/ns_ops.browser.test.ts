@@ -1,11 +1,11 @@
 /**
- * The Navier-Stokes solver ops (src/ops/ns.ts) against their float64 references, on grids with
+ * The Navier-Stokes solver ops (src/pde/ns_ops.ts) against their float64 references, on grids with
  * and without a Nyquist bin in the dealiased band, batch 1 and 3. They have no gradient.
  */
 import { describe, expect, it } from 'vitest';
 import * as w from '../../src/index';
-import { nsAdvect, nsCn, nsDerivs } from '../../src/ops/ns';
-import { opSuite, type OpCase } from './harness';
+import { nsAdvect, nsCn, nsDerivs } from '../../src/pde/ns_ops';
+import { opSuite, type OpCase } from '../ops/harness';
 
 const cx = (shape: number[]) => ({ shape, dtype: 'complex64' as const });
 const cases: OpCase[] = [];
