@@ -1,18 +1,10 @@
 // Draws an n0 x n1 scalar field (row-major f32 storage, axis 0 down the screen) onto the whole
 // render target with a diverging colour map: values are divided by P.range and clamped to [-1, 1],
 // then looked up in P.stops (evenly spaced control colours from -1 to +1, linearly interpolated).
-// Nearest cell, no filtering: what is drawn is what the solver or model computed.
+// Nearest cell, no filtering: what is drawn is what the solver or model computed. The field starts
+// at element P.offset of the buffer (a batch index times n0 n1); P.stops[k].rgb is stop k.
 
-struct FieldRenderParams {
-  n0: u32,
-  n1: u32,
-  offset: u32,     // first element of the field in the buffer (a batch index times n0 n1)
-  stop_count: u32,
-  range: f32,
-  stops: array<vec4f, 16>,  // rgb + unused
-}
-
-@group(0) @binding(0) var<uniform> P: FieldRenderParams;
+@group(0) @binding(0) var<uniform> P: FieldRenderParams;  // struct generated from renderParams (src/viz/field_view.ts)
 @group(0) @binding(1) var<storage, read> field: array<f32>;
 
 struct VsOut {

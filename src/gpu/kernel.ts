@@ -1,6 +1,6 @@
 import { WgnoError } from '../errors';
 import type { UniformFields, UniformLayout } from './uniforms';
-import { assembleWgsl, wgslConstants, type WgslOrigin, type WgslPrelude } from './wgsl';
+import { assembleShader, type WgslOrigin } from './wgsl';
 
 /**
  * Threads per workgroup for 1-D kernels. WGSL declares `override WG: u32` and
@@ -47,15 +47,7 @@ export function defineKernel<F extends UniformFields>(def: {
   storage: readonly Access[];
 }): KernelDef<F> {
   const { name, params, constants } = def;
-  const preludes: WgslPrelude[] = [];
-  if (params) preludes.push({ label: `struct ${params.structName}`, text: params.wgslStruct() });
-  if (constants && Object.keys(constants).length)
-    preludes.push({ label: `${name} constants`, text: wgslConstants(constants) });
-  const { code, origins } = assembleWgsl({
-    file: `kernels/${name}.wgsl`,
-    source: def.source,
-    preludes,
-  });
+  const { code, origins } = assembleShader({ name, source: def.source, params, constants });
   const k: KernelDef<F> = {
     name,
     source: code,

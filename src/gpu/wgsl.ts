@@ -13,6 +13,7 @@
  * line it came from, so compile errors point at the line someone wrote.
  */
 import { WgnoError } from '../errors';
+import type { UniformLayout } from './uniforms';
 
 /** Where one line of an assembled kernel came from. `file` is a path under the repo root. */
 export interface WgslOrigin {
@@ -76,6 +77,26 @@ export function assembleWgsl(opts: {
   }
   splice(r, opts.file, opts.source);
   return { code: r.lines.join('\n'), origins: r.origins };
+}
+
+/**
+ * The shader kernels/<name>.wgsl as it is compiled: the struct of `params` (its UniformLayout) and
+ * the u32 `constants` (e.g. `codes('OP', UNARY_CODES)`) in front, then the file with its includes
+ * resolved. defineKernel uses it for compute kernels; render shaders (src/viz/field_view.ts) call
+ * it directly.
+ */
+export function assembleShader(def: {
+  name: string;
+  source: string;
+  params?: UniformLayout | null;
+  constants?: Readonly<Record<string, number>>;
+}): AssembledWgsl {
+  const { name, params, constants } = def;
+  const preludes: WgslPrelude[] = [];
+  if (params) preludes.push({ label: `struct ${params.structName}`, text: params.wgslStruct() });
+  if (constants && Object.keys(constants).length)
+    preludes.push({ label: `${name} constants`, text: wgslConstants(constants) });
+  return assembleWgsl({ file: `kernels/${name}.wgsl`, source: def.source, preludes });
 }
 
 function push(r: Resolver, text: string, file: string, line: number): void {

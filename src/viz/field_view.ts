@@ -6,6 +6,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { DrawPass } from '../gpu/draw_pass';
 import { UniformLayout } from '../gpu/uniforms';
+import { assembleShader } from '../gpu/wgsl';
 import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import source from '../../kernels/field_render.wgsl?raw';
@@ -49,6 +50,8 @@ const renderParams = new UniformLayout('FieldRenderParams', {
   range: 'f32',
   stops: { vec4: 'f32', length: 4 * 16 },
 });
+/** kernels/field_render.wgsl with its struct generated from renderParams, assembled once. */
+const shader = assembleShader({ name: 'field_render', source, params: renderParams }).code;
 
 /**
  * Draws fields onto render targets: a render pipeline made once (DrawPass, src/gpu/draw_pass.ts),
@@ -67,7 +70,7 @@ export class FieldView {
       throw new WgnoError('FieldView', `${stops.length} colour stops; use 2 to 16`);
     const pass = await DrawPass.create(rt, {
       label: 'wgno.field_view',
-      source,
+      source: shader,
       format,
       params: renderParams,
       values: { stop_count: stops.length, stops: stops.flatMap((c) => [...c, 0]) },
