@@ -1,11 +1,7 @@
-import { WgnoError, fmtShape } from '../errors';
+import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
-import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
 import type { HostTensor } from '../io/host_tensor';
-import { add } from '../ops/binary';
-import { concat } from '../ops/concat';
-import { reshape } from '../ops/layout';
 import {
   checkConfig,
   packCheckpoint,
@@ -15,14 +11,12 @@ import {
   type Checkpoint,
   type TrainerState,
 } from './checkpoint';
-import { Batcher, checkDataset, gather, type HostArray } from './data';
-import { lpLoss } from './losses';
-import { accumulateUpdate } from '../graph/in_place';
+import { Batcher, checkDataset, type HostArray } from './data';
 import type { Optimizer } from './optim_base';
-
-import { rolloutPairs } from './rollout';
+import { Evaluator } from './trainer_eval';
 import {
   NonFiniteLossError,
+  checkRollout,
   type EvalResult,
   type EvaluationOptions,
   type TrainerOptions,
@@ -37,15 +31,7 @@ export {
   type TrainableModel,
   type TrainerOptions,
 } from './trainer_options';
-
-interface Compiled {
-  readonly x: Tensor;
-  readonly y: Tensor;
-  readonly xHost: Float32Array;
-  readonly yHost: Float32Array;
-  readonly step: Step;
-  readonly acc: Tensor;
-}
+import { compileStep, runOnBatch, type CompiledStep } from './trainer_step';
 
 /**
  * Trains a model on host data with one compiled step (forward, backward, optimizer) replayed per
@@ -64,8 +50,8 @@ export class Trainer {
   /** Completed epochs. */
   epoch = 0;
   private readonly batcher: Batcher;
-  private readonly train = new Map<number, Compiled>();
-  private readonly evals = new Map<string, Compiled>();
+  private readonly train = new Map<number, CompiledStep>();
+  private readonly evaluator: Evaluator;
   private readonly owned: Tensor[] = [];
   private readonly queued: Promise<void>[] = [];
   private accSteps = 0;
@@ -86,23 +72,9 @@ export class Trainer {
     const params = opts.model.namedParameters();
     if (params.length === 0) throw new WgnoError('Trainer', 'the model has no parameters');
     this.rt = params[0][1].rt;
+    this.evaluator = new Evaluator(this.rt, opts);
     const { n, xShape, yShape } = checkDataset('Trainer', opts.inputs, opts.targets);
-    const r = opts.rollout;
-    if (r) {
-      if (opts.layout === 'channels-last')
-        throw new WgnoError(
-          'Trainer',
-          `layout 'channels-last' does not apply to rollout, whose steps are channels-first [B, 1, ...]`,
-        );
-      for (const k of ['tIn', 'tOut'] as const)
-        if (!Number.isInteger(r[k]) || r[k] < 1)
-          throw new WgnoError('Trainer', `rollout.${k} must be an integer >= 1, got ${r[k]}`);
-      if (xShape[0] !== r.tIn || yShape[0] !== r.tOut)
-        throw new WgnoError(
-          'Trainer',
-          `rollout { tIn: ${r.tIn}, tOut: ${r.tOut} } needs inputs [n, ${r.tIn}, ...] and targets [n, ${r.tOut}, ...], got ${fmtShape(opts.inputs.shape)} and ${fmtShape(opts.targets.shape)}`,
-        );
-    }
+    checkRollout(opts, xShape, yShape);
     this.batcher = new Batcher(
       n,
       opts.batchSize,
@@ -115,7 +87,7 @@ export class Trainer {
   static async create(opts: TrainerOptions): Promise<Trainer> {
     const t = new Trainer(opts, true);
     for (const size of new Set([t.batcher.sizeOf(0), t.batcher.sizeOf(t.batcher.full)]))
-      if (size > 0) t.train.set(size, await t.compile(size, opts.inputs, opts.targets, true));
+      if (size > 0) t.train.set(size, await t.compileTraining(size));
     return t;
   }
 
@@ -193,34 +165,7 @@ export class Trainer {
     targets: HostArray,
     opts: { batchSize?: number } = {},
   ): Promise<EvalResult> {
-    const { n, yShape } = checkDataset('Trainer.evaluate', inputs, targets);
-    const b = new Batcher(
-      n,
-      opts.batchSize ?? this.opts.batchSize,
-      { dropLast: false, shuffle: false },
-      0,
-    );
-    const order = b.epochOrder(0);
-    const used: Compiled[] = [];
-    for (let s = 0; s < b.stepsPerEpoch; s++) {
-      const size = b.sizeOf(s);
-      const key = `${size}:${inputs.shape.slice(1).join()}:${yShape.join()}`;
-      let c = this.evals.get(key);
-      if (!c) this.evals.set(key, (c = await this.compile(size, inputs, targets, false)));
-      if (!used.includes(c)) {
-        c.acc.write(new Float32Array(c.acc.size));
-        used.push(c);
-      }
-      c.x.write(gather(inputs, order, s * b.batchSize, size, c.xHost));
-      c.y.write(gather(targets, order, s * b.batchSize, size, c.yHost));
-      c.step.run();
-    }
-    const sums = new Float64Array(used[0].acc.size);
-    for (const c of used) (await c.acc.read()).forEach((v, i) => (sums[i] += v));
-    const channels = yShape[this.opts.layout === 'channels-last' ? yShape.length - 1 : 0];
-    if (!this.opts.rollout) return { relL2: sums[0] / (n * channels) };
-    const perStep = Array.from(sums, (v) => v / n);
-    return { relL2: perStep.reduce((a, v) => a + v, 0) / perStep.length, perStep };
+    return this.evaluator.evaluate(inputs, targets, opts.batchSize ?? this.opts.batchSize);
   }
 
   /** Weights, optimizer state and trainer state; see Checkpoint. Reads back from the GPU. */
@@ -245,7 +190,8 @@ export class Trainer {
 
   /** Release the leaves and steps this trainer made (the model and optimizer stay). */
   destroy(): void {
-    for (const c of [...this.train.values(), ...this.evals.values()]) c.step.destroy();
+    for (const c of this.train.values()) c.step.destroy();
+    this.evaluator.destroy();
     for (const t of this.owned) t.destroy();
   }
 
@@ -300,10 +246,7 @@ export class Trainer {
   private async runBatch(order: Uint32Array, s: number): Promise<void> {
     const size = this.batcher.sizeOf(s);
     const c = this.train.get(size)!;
-    const start = s * this.batcher.batchSize;
-    c.x.write(gather(this.opts.inputs, order, start, size, c.xHost));
-    c.y.write(gather(this.opts.targets, order, start, size, c.yHost));
-    c.step.run();
+    runOnBatch(c, this.opts.inputs, this.opts.targets, order, s * this.batcher.batchSize, size);
     this.accSteps++;
     // Bound the queue without draining it: wait for the step `inFlight` submits ago.
     this.queued.push(this.rt.device.queue.onSubmittedWorkDone());
@@ -321,50 +264,17 @@ export class Trainer {
     return mean;
   }
 
-  /**
-   * One replayable step for batches of `size`: leaves for x and y, the graph (with the rollout
-   * unrolled), and an accumulator the step adds its loss (training) or per-step relative L2
-   * sums (evaluation) into. Training steps share one accumulator.
-   */
-  private async compile(
-    size: number,
-    xs: HostArray,
-    ys: HostArray,
-    train: boolean,
-  ): Promise<Compiled> {
-    const rt = this.rt;
+  /** The training step for batches of `size`; every training step adds into one accumulator. */
+  private compileTraining(size: number): Promise<CompiledStep> {
     const leaf = (shape: readonly number[], label: string) => {
-      const t = rt.zeros(shape, { label });
+      const t = this.rt.zeros(shape, { label });
       this.owned.push(t);
       return t;
     };
-    const x = leaf([size, ...xs.shape.slice(1)], 'trainer.x');
-    const y = leaf([size, ...ys.shape.slice(1)], 'trainer.y');
-    const pairs = rolloutPairs(this.opts.model, x, y, this.opts.rollout);
-    const layout = this.opts.layout;
-    let value: Tensor;
-    if (train) {
-      const lossFn = this.opts.loss ?? ((p: Tensor, t: Tensor) => lpLoss(p, t, { layout }));
-      value = pairs.map(([p, t]) => lossFn(p, t)).reduce((a, b) => add(a, b));
-      if (value.size !== 1)
-        throw new WgnoError(
-          'Trainer',
-          `the loss must be a single value, got ${fmtShape(value.shape)}`,
-        );
-      value.backward();
-    } else {
-      const errs = pairs.map(([p, t]) => reshape(lpLoss(p, t, { layout, reduction: 'sum' }), [1]));
-      value = errs.length === 1 ? errs[0] : concat(errs, 0);
-    }
-    const shared = train ? this.train.values().next().value : undefined;
-    const acc = shared?.acc ?? leaf([value.size], 'trainer.acc');
-    const step = await rt.compile({
-      outputs: [value],
-      updates: [accumulateUpdate(acc, value), ...(train ? [this.training('fit')] : [])],
-      label: `trainer.${train ? 'train' : 'eval'}[${size}]`,
-    });
-    const [xHost, yHost] = [new Float32Array(x.size), new Float32Array(y.size)];
-    return { x, y, xHost, yHost, step, acc };
+    const { inputs: xs, targets: ys } = this.opts;
+    const acc = this.train.values().next().value?.acc ?? null;
+    const spec = { size, xs, ys, optimizer: this.training('fit'), acc };
+    return compileStep(this.rt, this.opts, spec, leaf);
   }
 }
 

@@ -1,5 +1,5 @@
 /** The Trainer's options, progress and result types, and its non-finite-loss error. */
-import { WgnoError } from '../errors';
+import { WgnoError, fmtShape } from '../errors';
 import type { Tensor } from '../graph/tensor';
 import type { Checkpoint } from './checkpoint';
 import type { HostArray } from './data';
@@ -94,4 +94,27 @@ export class NonFiniteLossError extends WgnoError {
       `the loss is ${loss} at epoch ${epoch}, step ${step}; training stopped (${lastGood ? 'lastGood holds the last finite checkpoint' : 'set checkpointEvery to keep a last good checkpoint'})`,
     );
   }
+}
+
+/** The rollout settings against the data: integer tIn, tOut >= 1 matching the time axes. */
+export function checkRollout(
+  opts: EvaluationOptions,
+  xShape: readonly number[],
+  yShape: readonly number[],
+): void {
+  const r = opts.rollout;
+  if (!r) return;
+  if (opts.layout === 'channels-last')
+    throw new WgnoError(
+      'Trainer',
+      `layout 'channels-last' does not apply to rollout, whose steps are channels-first [B, 1, ...]`,
+    );
+  for (const k of ['tIn', 'tOut'] as const)
+    if (!Number.isInteger(r[k]) || r[k] < 1)
+      throw new WgnoError('Trainer', `rollout.${k} must be an integer >= 1, got ${r[k]}`);
+  if (xShape[0] !== r.tIn || yShape[0] !== r.tOut)
+    throw new WgnoError(
+      'Trainer',
+      `rollout { tIn: ${r.tIn}, tOut: ${r.tOut} } needs inputs [n, ${r.tIn}, ...] and targets [n, ${r.tOut}, ...], got ${fmtShape(opts.inputs.shape)} and ${fmtShape(opts.targets.shape)}`,
+    );
 }
