@@ -60,7 +60,10 @@ export function defineKernel<F extends UniformFields>(def: {
   return k;
 }
 
-/** Workgroup grid covering n threads in 1-D, folded into y when x would exceed the limit. */
+/**
+ * Workgroup grid covering n threads in 1-D, folded into y when x would exceed the limit; kernels
+ * undo the fold with thread_index() of kernels/lib/thread_index.wgsl.
+ */
 export function grid1d(n: number, wg = WORKGROUP_SIZE): [number, number, number] {
   const groups = Math.max(1, Math.ceil(n / wg));
   if (groups <= MAX_GROUPS_PER_DIM) return [groups, 1, 1];

@@ -3,11 +3,11 @@
  *
  *   // #include lib/erfc.wgsl
  *
- * (a comment to every WGSL tool, so each file still reads and lints as plain WGSL). Paths are
- * relative to kernels/; the snippets live in kernels/lib/. `assembleWgsl` splices each included
- * file in place of its directive, recursively, each file at most once per kernel (a second
- * include of it is dropped: WGSL has no redeclaration), and rejects cycles. Declarations that
- * TypeScript owns (the uniform struct, function-code constants) arrive as generated prelude
+ * (a comment to WGSL highlighters, formatters and linters, so the files stay plain WGSL).
+ * Paths are relative to kernels/; the snippets live in kernels/lib/. `assembleWgsl` splices each
+ * included file in place of its directive, recursively, each file at most once per kernel (a
+ * second include of it is dropped: WGSL has no redeclaration), and rejects cycles. Declarations
+ * that TypeScript owns (the uniform struct, function-code constants) arrive as generated prelude
  * blocks put in front. It runs once per kernel definition, at module load (src/gpu/kernel.ts), so
  * no shader text is ever assembled per dispatch. The result keeps, for every line, the file and
  * line it came from, so compile errors point at the line someone wrote.
