@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type ViteUserConfig as UserConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
@@ -79,9 +79,29 @@ function siteAssets(): Plugin {
   };
 }
 
+/**
+ * Browser builds: a module `x.ts` with a sibling `x.browser.ts` is replaced by it (today
+ * src/gpu/node_adapter.ts and src/io/node_fs.ts, the only modules that reach `webgpu` and
+ * `node:*`). So dist/browser/wgno.js, which the package's `browser` condition points at, bundles
+ * with esbuild, webpack or Rollup without externals.
+ */
+function browserTwins(): Plugin {
+  return {
+    name: 'wgno-browser-twins',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || !source.startsWith('.')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || !resolved.id.endsWith('.ts')) return null;
+      const twin = resolved.id.replace(/\.ts$/, '.browser.ts');
+      return existsSync(twin) ? twin : null;
+    },
+  };
+}
+
 const site: UserConfig = {
   base: './',
-  plugins: [siteAssets()],
+  plugins: [siteAssets(), browserTwins()],
   build: {
     outDir: 'dist/site',
     emptyOutDir: true,
@@ -104,13 +124,14 @@ const library: UserConfig = {
     outDir: 'dist',
     emptyOutDir: false,
     lib: {
-      // The library, and the `wgno` command (bin/wgno.mjs loads dist/cli.js).
+      // The Node library (the package's `node` condition), and the `wgno` command (bin/wgno.mjs
+      // loads dist/cli.js).
       entry: { wgno: resolve(root, 'src/index.ts'), cli: resolve(root, 'src/cli/main.ts') },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
-      external: ['webgpu', 'commander', 'cli-progress', /^node:/],
+      external: ['webgpu', 'commander', 'cli-progress', 'zod', /^node:/],
       output: { chunkFileNames: 'wgno-shared-[hash].js' },
     },
   },
@@ -154,5 +175,22 @@ const library: UserConfig = {
   },
 };
 
-// `vite build --mode site`: the demo site; anything else: the library, dev server and tests.
-export default defineConfig(({ mode }) => (mode === 'site' ? site : library));
+/** `vite build --mode browser`: the library for pages, dist/browser/wgno.js (no Node modules). */
+const browserLibrary: UserConfig = {
+  plugins: [browserTwins()],
+  build: {
+    outDir: 'dist/browser',
+    emptyOutDir: true,
+    lib: {
+      entry: { wgno: resolve(root, 'src/index.ts') },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+  },
+};
+
+// `vite build --mode site`: the demo site; `--mode browser`: the browser library; anything else:
+// the Node library and CLI, dev server and tests.
+export default defineConfig(({ mode }) =>
+  mode === 'site' ? site : mode === 'browser' ? browserLibrary : library,
+);

@@ -1,10 +1,12 @@
+import { nodeFs } from './node_fs';
+
 /**
  * Node only: write `bytes` to `path` atomically: to a temporary file beside it, flushed, then
  * renamed over it. An interrupted or failed write leaves neither a torn file at `path` nor the
- * temporary file. node:fs is imported dynamically, so browser bundles never reference it.
+ * temporary file. In the browser build it throws a WgnoError (see node_fs.ts).
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeFs('writeFileAtomic');
   const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   try {
     const fh = await fs.open(tmp, 'w');

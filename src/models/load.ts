@@ -1,9 +1,10 @@
 /**
- * Loading a trained FNO over HTTP (or from any URL `fetch` takes): the weights as safetensors with
- * neuraloperator names, and the config.json that `wgno train` writes beside them.
+ * Loading a trained FNO over HTTP (or from any URL `fetch` takes, or in Node from files): the weights
+ * as safetensors with neuraloperator names, and the config.json that `wgno train` writes beside them.
  */
 import { WgnoError } from '../errors';
-import type { Runtime } from '../gpu/runtime';
+import type { Runtime } from '../runtime/runtime';
+import { nodeFs } from '../io/node_fs';
 import { readSafetensors } from '../io/safetensors';
 import { FNO, type FNOConfig } from './fno';
 
@@ -20,19 +21,39 @@ export interface LoadedFNO {
   config: SavedFNOConfig;
 }
 
-async function fetchOk(url: string, what: string): Promise<Response> {
+/** A path in Node: anything without a URL scheme (one letter before ':' is a Windows drive). */
+function isNodePath(where: string): boolean {
+  const node = typeof process !== 'undefined' && !!process.versions?.node;
+  return node && (where.startsWith('file:') || !/^[a-z][a-z0-9+.-]+:/i.test(where));
+}
+
+/** The bytes of a file (Node: a path or file: URL) or of any URL `fetch` takes. */
+async function readSource(where: string, what: string): Promise<ArrayBuffer | Uint8Array> {
+  if (isNodePath(where)) {
+    const fs = await nodeFs('loadFNO');
+    const path = where.startsWith('file:') ? new URL(where) : where;
+    try {
+      return new Uint8Array(await fs.readFile(path));
+    } catch (e) {
+      throw new WgnoError(
+        'loadFNO',
+        `could not read the ${what} ${where}: ${(e as Error).message}`,
+      );
+    }
+  }
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(where);
   } catch (e) {
-    throw new WgnoError('loadFNO', `could not fetch the ${what} ${url}: ${String(e)}`);
+    throw new WgnoError('loadFNO', `could not fetch the ${what} ${where}: ${String(e)}`);
   }
-  if (!res.ok) throw new WgnoError('loadFNO', `the ${what} ${url} gave HTTP ${res.status}`);
-  return res;
+  if (!res.ok) throw new WgnoError('loadFNO', `the ${what} ${where} gave HTTP ${res.status}`);
+  return res.arrayBuffer();
 }
 
 /**
- * Fetches config.json and the weights, builds the FNO and loads the weights into it.
+ * Fetches config.json and the weights, builds the FNO and loads the weights into it. Each of
+ * `weightsUrl` and `configUrl` is a URL (`fetch`), or in Node also a file path or file: URL.
  *
  * @example
  * const rt = await init();
@@ -45,10 +66,13 @@ export async function loadFNO(
   weightsUrl: string,
   configUrl: string,
 ): Promise<LoadedFNO> {
-  const [w, c] = await Promise.all([fetchOk(weightsUrl, 'weights'), fetchOk(configUrl, 'config')]);
-  const config = parseSavedConfig('loadFNO', await c.text(), configUrl);
+  const [w, c] = await Promise.all([
+    readSource(weightsUrl, 'weights'),
+    readSource(configUrl, 'config'),
+  ]);
+  const config = parseSavedConfig('loadFNO', new TextDecoder().decode(c), configUrl);
   const fno = new FNO(rt, config.model);
-  fno.loadStateDict(readSafetensors(await w.arrayBuffer()));
+  fno.loadStateDict(readSafetensors(w));
   return { fno, config };
 }
 

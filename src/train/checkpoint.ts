@@ -1,5 +1,6 @@
 import { WgnoError, fmtShape } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
+import { nodeFs } from '../io/node_fs';
 import type { Tensor } from '../graph/tensor';
 import { floatDtype } from '../graph/shape';
 import type { HostTensor } from '../io/host_tensor';
@@ -134,7 +135,7 @@ export async function writeCheckpointFile(path: string, ckpt: Checkpoint): Promi
 
 /** Node only: read a file written by writeCheckpointFile (the state comes from its metadata). */
 export async function readCheckpointFile(path: string): Promise<Checkpoint> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeFs('readCheckpointFile');
   const weights = new Uint8Array(await fs.readFile(path));
   const state = parseSafetensors(weights).metadata[STATE_KEY];
   if (state === undefined)
