@@ -1,6 +1,7 @@
 /** `wgno darcy-generate`: a Darcy-flow data set (coeff, sol [n, s, s]) on the GPU, written atomically. */
 import { writeFileAtomic } from '../io/atomic_file';
 import { generateDarcy, writeDarcyDataset } from '../pde/darcy_dataset';
+import { checkOutputFile } from './files';
 import { gpuJob } from './progress';
 
 export interface DarcyGenerateArgs {
@@ -13,6 +14,7 @@ export interface DarcyGenerateArgs {
 }
 
 export async function darcyGenerate(args: DarcyGenerateArgs, signal: AbortSignal): Promise<void> {
+  await checkOutputFile('darcy-generate', args.out, '--out');
   await gpuJob('darcy-generate (samples)', async (rt, bar) => {
     const ds = await generateDarcy(rt, {
       n: args.n,

@@ -1,9 +1,9 @@
 /** `wgno info FILE`: the tensors (name, dtype, shape, bytes) and metadata of a safetensors file. */
-import { readFile } from 'node:fs/promises';
 import { parseSafetensors } from '../io/safetensors';
+import { readInputFile } from './files';
 
 export async function info(path: string): Promise<string> {
-  const { tensors, metadata } = parseSafetensors(await readFile(path));
+  const { tensors, metadata } = parseSafetensors(await readInputFile('info', path, 'the file'));
   const rows = [...tensors].map(([name, t]) => {
     const bytes = t.data.byteLength;
     return `${name}\t${t.dtype}\t[${t.shape.join(', ')}]\t${bytes} B`;

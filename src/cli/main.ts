@@ -3,11 +3,13 @@
  * library. Long jobs show a progress bar with ETA; Ctrl-C stops them cleanly at the next safe
  * point (no partial output file; training keeps its last checkpoint) with exit status 130.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { version } from '../../package.json';
 import { WgnoError } from '../errors';
 import { convert } from './convert';
 import { darcyGenerate, type DarcyGenerateArgs } from './darcy_generate';
-import { evaluate, type EvalArgs } from './eval';
+import { evaluate, formatEval, type EvalArgs } from './eval';
+import { describeSystemError, isSystemError } from './files';
 import { info } from './info';
 import { nsGenerate, type NsGenerateArgs } from './ns_generate';
 import { report } from './report';
@@ -42,7 +44,11 @@ async function interruptible(job: (signal: AbortSignal) => Promise<void>): Promi
 }
 
 function program(): Command {
-  const p = new Command('wgno').description('WebGPU neural operators: data and file tools');
+  // exitOverride: commander throws instead of calling process.exit, so main() returns a status.
+  const p = new Command('wgno')
+    .description('WebGPU neural operators: data and file tools')
+    .version(version, '-V, --version', 'print the wgno version')
+    .exitOverride();
   p.command('ns-generate')
     .description(
       "Navier-Stokes data set (FNO paper's solver and initial fields) as safetensors a, u",
@@ -100,10 +106,15 @@ function program(): Command {
     .requiredOption('--config <file>', 'config.json written by wgno train')
     .requiredOption('--data <file>', 'data set with u [n, s, s, T]')
     .option('--t-in <k>', 'input steps', positiveInt('--t-in'))
-    .option('--t-out <k>', 'predicted steps', positiveInt('--t-out'))
+    .option(
+      '--t-out <k>',
+      'predicted steps (default: the rest of each trajectory)',
+      positiveInt('--t-out'),
+    )
     .option('--n <count>', 'use the last n trajectories', positiveInt('--n'))
     .option('--batch <b>', 'trajectories per forward pass', positiveInt('--batch'), 20)
-    .action(async (o: EvalArgs) => console.log(await evaluate(o)));
+    .option('--json', 'end with one JSON line: {"mean": ..., "perStep": [...]}')
+    .action(async (o: EvalArgs) => console.log(formatEval(await evaluate(o), !!o.json)));
   p.command('report')
     .description('loss curves of a training run as a self-contained HTML page (uPlot)')
     .argument('<run>', "wgno train's output folder, or its log.csv")
@@ -128,20 +139,26 @@ function program(): Command {
   return p;
 }
 
+/** One line for an error the user can fix; null for a bug (whose stack is then worth showing). */
+export function userError(e: unknown): { message: string; status: number } | null {
+  if (e instanceof WgnoError)
+    return { message: `wgno: ${e.message}`, status: /aborted/.test(e.message) ? 130 : 1 };
+  if (isSystemError(e)) return { message: `wgno: ${describeSystemError(e)}`, status: 1 };
+  return null;
+}
+
 /** Parses argv and runs the command; resolves to the process exit status. */
 export async function main(argv: string[] = process.argv): Promise<number> {
+  process.exitCode = undefined;
   try {
     await program().parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
-    if (e instanceof WgnoError) {
-      process.stderr.write(`wgno: ${e.message}\n`);
-      return /aborted/.test(e.message) ? 130 : 1;
-    }
-    if (e instanceof Error && 'code' in e && String(e.code).startsWith('ENOENT')) {
-      process.stderr.write(`wgno: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    // Commander has printed its own message (or the help / version) already.
+    if (e instanceof CommanderError) return e.exitCode;
+    const user = userError(e);
+    if (!user) throw e;
+    process.stderr.write(`${user.message}\n`);
+    return user.status;
   }
 }

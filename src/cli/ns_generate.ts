@@ -1,9 +1,9 @@
 /** `wgno ns-generate`: a Navier-Stokes data set in the FNO layout, written atomically. */
-import { readFile } from 'node:fs/promises';
 import { WgnoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
 import { readSafetensors } from '../io/safetensors';
 import { generateNavierStokes, writeNsDataset } from '../pde/dataset';
+import { checkOutputFile, readInputFile } from './files';
 import { gpuJob } from './progress';
 
 export interface NsGenerateArgs {
@@ -21,7 +21,7 @@ export interface NsGenerateArgs {
 
 /** Initial vorticities from a file: tensor `a` (or the only tensor) [n, s, s] at the solver grid. */
 async function readInit(path: string, count: number, s: number): Promise<Float32Array> {
-  const tensors = readSafetensors(await readFile(path));
+  const tensors = readSafetensors(await readInputFile('ns-generate', path, '--init'));
   const t = tensors.get('a') ?? (tensors.size === 1 ? [...tensors.values()][0] : undefined);
   if (!t)
     throw new WgnoError(
@@ -37,6 +37,7 @@ async function readInit(path: string, count: number, s: number): Promise<Float32
 }
 
 export async function nsGenerate(args: NsGenerateArgs, signal: AbortSignal): Promise<void> {
+  await checkOutputFile('ns-generate', args.out, '--out');
   const initial = args.init ? await readInit(args.init, args.n, args.solverRes) : undefined;
   await gpuJob('ns-generate (time units)', async (rt, bar) => {
     const ds = await generateNavierStokes(rt, {

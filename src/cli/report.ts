@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { WgnoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
+import { checkOutputFile } from './files';
 
 export interface TrainingLog {
   epoch: number[];
@@ -98,8 +99,9 @@ export async function report(path: string, out?: string): Promise<string> {
   } catch (e) {
     throw new WgnoError('report', `cannot read ${logPath}: ${(e as Error).message}`);
   }
-  const log = parseTrainingLog(csv, logPath);
   const target = out ?? join(dirname(logPath), 'report.html');
+  if (out) await checkOutputFile('report', out, '--out');
+  const log = parseTrainingLog(csv, logPath);
   const title = `wgno training: ${basename(dirname(logPath)) || logPath}`;
   await writeFileAtomic(target, new TextEncoder().encode(await renderReport(log, title)));
   return target;
