@@ -65,3 +65,41 @@ describe('Runtime.evaluate and Tensor.read', () => {
     expect(rt.stats.submits).toBe(before);
   });
 });
+
+describe('a tensor output by two Steps', () => {
+  let rt: Runtime;
+  beforeAll(async () => (rt = await init()));
+  afterAll(() => rt?.destroy());
+
+  it('reads the value of the latest run that computed it, never a stale buffer', async () => {
+    const x = rt.tensor([1, 2, 3], [3]);
+    const y = exp(x);
+    const first = await rt.compile({ outputs: [y] });
+    const second = await rt.compile({ outputs: [y] });
+    first.run();
+    x.write([0, 0, 0]);
+    // second has not run: y still reads first's run (x was [1, 2, 3] then)
+    expect((await y.read())[0]).toBeCloseTo(Math.E, 5);
+    second.run();
+    expect((await y.read())[0]).toBe(1);
+    x.write([1, 1, 1]);
+    first.run();
+    expect((await y.read())[0]).toBeCloseTo(Math.E, 5);
+    first.destroy();
+    // the step that ran last is gone: the read computes y afresh from x
+    x.write([2, 2, 2]);
+    expect((await y.read())[0]).toBeCloseTo(Math.exp(2), 4);
+    second.destroy();
+  });
+
+  it('compiling a step does not change what an earlier step computed', async () => {
+    const x = rt.tensor([0.5], [1]);
+    const y = neg(x);
+    const s = await rt.compile({ outputs: [y] });
+    s.run();
+    const before = rt.stats.submits;
+    await rt.compile({ outputs: [y] }); // compiled, never run
+    expect((await y.read())[0]).toBe(-0.5);
+    expect(rt.stats.submits).toBe(before); // no re-evaluation
+  });
+});
