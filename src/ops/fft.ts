@@ -14,7 +14,7 @@
  * Bluestein's chirp z-transform (a convolution done with power-of-two FFTs). rfft reads the real
  * signal in the first load; irfft rebuilds the Hermitian full spectrum there and keeps the real part.
  * Pruning: rfft computes the full transform and stores only the first nOut bins (it saves the
- * writes, not the arithmetic).
+ * writes, not the arithmetic). The float64 references (direct DFT sums) are in fft_reference.ts.
  *
  * VJPs (PyTorch's complex-gradient convention, g = dL/d re y + i dL/d im y):
  *  - fft: the transform in the opposite direction with the same scale, i.e. norm swapped
@@ -34,6 +34,7 @@ import { normAxis, numel, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import type { OpDef } from '../graph/op';
 import { lowerFft, LOAD, STORE, WEIGHT, type Norm } from './fft_plan';
+import { fftReference, irfftReference, normScale, rfftReference } from './fft_reference';
 
 export type { Norm } from './fft_plan';
 
@@ -58,12 +59,6 @@ export interface IrfftAttrs {
 
 const NORMS: readonly Norm[] = ['backward', 'forward', 'ortho'];
 
-/** The scale a transform of length n applies in the given direction. */
-export function normScale(norm: Norm, inverse: boolean, n: number): number {
-  if (norm === 'ortho') return 1 / Math.sqrt(n);
-  return (norm === 'forward') !== inverse ? 1 / n : 1;
-}
-
 /** The norm whose opposite-direction transform has the same scale (the adjoint's norm). */
 const swapNorm = (norm: Norm): Norm =>
   norm === 'ortho' ? 'ortho' : norm === 'forward' ? 'backward' : 'forward';
@@ -82,23 +77,6 @@ function requireDtype(op: string, x: TensorSpec, dtype: 'f32' | 'complex64'): vo
       op,
       `input has dtype ${x.dtype} ${fmtShape(x.shape)}; ${op} takes ${dtype}`,
     );
-}
-
-/** Interior half-spectrum bins count twice in a real signal (k and n - k); DC and Nyquist once. */
-const hermWeight = (k: number, n: number): number => (k === 0 || 2 * k === n ? 1 : 2);
-
-/**
- * e^{sign 2 pi i jk/n} in float64, with jk reduced mod n exactly first; quarter turns are exact
- * (sin(pi) would be 1e-16, and a gradient that should be 0 would then compare as relative error 1).
- */
-function cis(jk: number, n: number, sign: number): [number, number] {
-  const r = jk % n;
-  if ((4 * r) % n === 0) {
-    const q = (4 * r) / n;
-    return [[1, 0, -1, 0][q], sign * [0, 1, 0, -1][q]];
-  }
-  const t = (2 * Math.PI * r) / n;
-  return [Math.cos(t), sign * Math.sin(t)];
 }
 
 export const fftDef: OpDef<FftAttrs> = {
@@ -130,28 +108,7 @@ export const fftDef: OpDef<FftAttrs> = {
   vjp: ({ g, attrs: { axis, inverse, norm } }) => [
     apply('fft', [g], { axis, inverse: !inverse, norm: swapNorm(norm) }),
   ],
-  reference([x], [sx], { axis, inverse, norm }) {
-    const n = sx.shape[axis];
-    const inner = numel(sx.shape.slice(axis + 1));
-    const outer = numel(sx.shape) / (n * inner);
-    const s = normScale(norm, inverse, n);
-    const y = new Float64Array(x.length);
-    for (let o = 0; o < outer; o++)
-      for (let i = 0; i < inner; i++)
-        for (let k = 0; k < n; k++) {
-          let [re, im] = [0, 0];
-          for (let j = 0; j < n; j++) {
-            const [c, sn] = cis(j * k, n, inverse ? 1 : -1);
-            const a = 2 * ((o * n + j) * inner + i);
-            re += x[a] * c - x[a + 1] * sn;
-            im += x[a] * sn + x[a + 1] * c;
-          }
-          const b = 2 * ((o * n + k) * inner + i);
-          y[b] = s * re;
-          y[b + 1] = s * im;
-        }
-    return y;
-  },
+  reference: ([x], [sx], { axis, inverse, norm }) => fftReference(x, sx.shape, axis, inverse, norm),
 };
 
 export const rfftDef: OpDef<RfftAttrs> = {
@@ -192,25 +149,8 @@ export const rfftDef: OpDef<RfftAttrs> = {
       adjoint: !adjoint,
     }),
   ],
-  reference([x], [sx], { norm, nOut, adjoint }) {
-    const n = sx.shape[sx.shape.length - 1];
-    const lines = numel(sx.shape) / n;
-    const s = normScale(norm, false, n);
-    const y = new Float64Array(2 * lines * nOut);
-    for (let l = 0; l < lines; l++)
-      for (let k = 0; k < nOut; k++) {
-        let [re, im] = [0, 0];
-        for (let j = 0; j < n; j++) {
-          const [c, sn] = cis(j * k, n, -1);
-          re += x[l * n + j] * c;
-          im += x[l * n + j] * sn;
-        }
-        const w = s * (adjoint ? hermWeight(k, n) : 1);
-        y[2 * (l * nOut + k)] = w * re;
-        y[2 * (l * nOut + k) + 1] = w * im;
-      }
-    return y;
-  },
+  reference: ([x], [sx], { norm, nOut, adjoint }) =>
+    rfftReference(x, sx.shape, norm, nOut, adjoint),
 };
 
 export const irfftDef: OpDef<IrfftAttrs> = {
@@ -250,25 +190,7 @@ export const irfftDef: OpDef<IrfftAttrs> = {
       adjoint: !adjoint,
     }),
   ],
-  reference([z], [sz], { n, norm, adjoint }) {
-    const m = sz.shape[sz.shape.length - 1];
-    const lines = numel(sz.shape) / m;
-    const t = normScale(norm, true, n);
-    const y = new Float64Array(lines * n);
-    for (let l = 0; l < lines; l++)
-      for (let j = 0; j < n; j++) {
-        // x_j = t Re sum_k c_k Z_k e^{+2 pi i jk/n}, c_k the Hermitian weight (halved back by adjoint).
-        let acc = 0;
-        for (let k = 0; k < m; k++) {
-          const [c, sn] = cis(j * k, n, 1);
-          const re = z[2 * (l * m + k)];
-          const im = hermWeight(k, n) === 1 ? 0 : z[2 * (l * m + k) + 1];
-          acc += (adjoint ? 1 : hermWeight(k, n)) * (re * c - im * sn);
-        }
-        y[l * n + j] = t * acc;
-      }
-    return y;
-  },
+  reference: ([z], [sz], { n, norm, adjoint }) => irfftReference(z, sz.shape, n, norm, adjoint),
 };
 
 /**
