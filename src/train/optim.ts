@@ -43,6 +43,14 @@ const sgdKernel = defineKernel({
   params: sgdParams,
   storage: ['read_write', 'read', 'read_write'],
 });
+/** Without momentum: no buffer is kept, read or written (PyTorch keeps none either). */
+const sgdPlainKernel = defineKernel({
+  name: 'sgd',
+  entry: 'plain',
+  source: sgdSource,
+  params: sgdParams,
+  storage: ['read_write', 'read'],
+});
 
 export interface AdamOptions {
   lr?: number;
@@ -119,12 +127,17 @@ export interface SgdOptions {
   nesterov?: boolean;
 }
 
-/** torch.optim.SGD with momentum (dampening 0), weight decay and optional Nesterov. */
+/**
+ * torch.optim.SGD with momentum (dampening 0), weight decay and optional Nesterov. With momentum 0
+ * it keeps no state (no momentum buffer on the GPU or in checkpoints), as PyTorch.
+ */
 export class SGD extends Optimizer {
   readonly momentum: number;
   readonly weightDecay: number;
   readonly nesterov: boolean;
-  protected readonly stateNames = ['momentum_buffer'];
+  protected get stateNames(): readonly string[] {
+    return this.momentum === 0 ? [] : ['momentum_buffer'];
+  }
 
   constructor(params: ParamList, opts: SgdOptions) {
     super(params, opts.lr);
@@ -133,15 +146,18 @@ export class SGD extends Optimizer {
     this.nesterov = opts.nesterov ?? false;
     requireFinite('SGD', 'momentum', this.momentum);
     requireFinite('SGD', 'weightDecay', this.weightDecay);
+    if (this.nesterov && this.momentum <= 0)
+      throw new WgnoError('SGD', `nesterov needs a momentum > 0, got momentum ${this.momentum}`);
   }
 
   protected makeState(p: Tensor): Tensor[] {
+    if (this.momentum === 0) return [];
     return [p.rt.zeros(p.shape, { dtype: p.dtype, label: 'sgd.momentum_buffer' })];
   }
 
   protected update(p: Tensor, g: Tensor, [buf]: Tensor[]): Update {
     return {
-      kernel: sgdKernel,
+      kernel: buf ? sgdKernel : sgdPlainKernel,
       params: {
         n: floats(p),
         momentum: this.momentum,
@@ -149,7 +165,7 @@ export class SGD extends Optimizer {
         nesterov: this.nesterov ? 1 : 0,
       },
       dynamic: () => ({ lr: this.lr }),
-      bindings: [p, g, buf],
+      bindings: buf ? [p, g, buf] : [p, g],
       grid: grid1d(floats(p)),
     };
   }

@@ -134,9 +134,31 @@ describe('GPU optimizers match torch.optim update rules', () => {
     expect(() => new StepLR(new SGD([p], { lr: 1 }), { stepSize: 0 })).toThrow(
       /StepLR: stepSize must be an integer >= 1/,
     );
+    expect(() => new SGD([p], { lr: 0.1, nesterov: true })).toThrow(
+      /SGD: nesterov needs a momentum > 0, got momentum 0/,
+    );
     const fresh = rt.tensor([1, 2], [2], { requiresGrad: true });
     expect(() => new Adam([fresh]).updates()).toThrow(
       /Adam: parameter 'param0' \[2\] has no gradient/,
     );
+  });
+
+  it('SGD without momentum keeps no state: no buffer made, bound or saved', async () => {
+    const p = rt.tensor([1, 2, 3], [3], { requiresGrad: true });
+    const loss = sum(square(p));
+    loss.backward();
+    const plain = new SGD([p], { lr: 0.1 });
+    const before = rt.stats.buffersCreated;
+    const updates = plain.updates();
+    expect(rt.stats.buffersCreated).toBe(before);
+    expect(updates[0].bindings.length).toBe(2);
+    expect(plain.stateTensors()).toEqual([]);
+    expect((await plain.stateDict()).size).toBe(0);
+    const step = await rt.compile({ outputs: [loss], updates: [plain] });
+    step.run();
+    expect([...(await p.read())]).toEqual([0.8, 1.6, 2.4].map(Math.fround)); // p - 0.1 * 2p
+    const heavy = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    heavy.updates();
+    expect(heavy.stateTensors().map(([n]) => n)).toEqual(['param0.momentum_buffer']);
   });
 });
