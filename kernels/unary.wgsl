@@ -33,8 +33,15 @@ fn apply(v: f32) -> f32 {
     case OP_POW_SCALAR: { return pow_signed(v, P.alpha); }
     case OP_SIN: { return sin_quadrant(v, 0); }
     case OP_COS: { return sin_quadrant(v, 1); }                        // sin(v + pi/2)
+    case OP_SIGMOID: { return sigmoid(v); }
     default: { return v; }
   }
+}
+
+// 1 / (1 + e^-v) through e^-|v| <= 1, so neither side overflows (e^-v alone is inf for v < -88).
+fn sigmoid(v: f32) -> f32 {
+  let e = exp(-abs(v));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), v >= 0.0);
 }
 
 // sin(v + shift * pi/2), shift in {0, 1}. The builtin sin/cos only promise an absolute error of

@@ -42,6 +42,12 @@ export function normalCdf(x: number): number {
   return x < -2.5 * Math.SQRT2 ? 0.5 * erfcTail(-x / Math.SQRT2) : 0.5 * (1 + erf(x / Math.SQRT2));
 }
 
+/** Logistic sigmoid in float64, stable for large |x|. */
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
 export function gelu(x: number): number {
   return x * normalCdf(x);
 }

@@ -34,6 +34,7 @@ const UNARY_CODES = {
   pow_scalar: 12,
   sin: 13,
   cos: 14,
+  sigmoid: 15,
 } as const;
 const kernel = defineKernel({
   name: 'unary',
@@ -138,6 +139,10 @@ export const squareDef = unaryOp<NoAttrs>(
 );
 export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
 export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
+// sigma' = sigma (1 - sigma): the VJP saves the output, not the input.
+export const sigmoidDef = unaryOp<NoAttrs>('sigmoid', sp.sigmoid, ({ g, out }) =>
+  mul(g, mul(out, affine(out, -1, 1))),
+);
 export const geluDef: OpDef<NoAttrs> = {
   ...unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => geluGrad(x, g)),
   // A matmul may apply GELU as it stores its product (planner fusion).
@@ -204,6 +209,8 @@ export const square = (x: Tensor): Tensor => apply('square', [x], none);
 export const sin = (x: Tensor): Tensor => apply('sin', [x], none);
 /** Cosine (radians), as accurate as sin. */
 export const cos = (x: Tensor): Tensor => apply('cos', [x], none);
+/** Logistic sigmoid 1 / (1 + e^-x), evaluated without overflow for large |x|. */
+export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x], none);
 /** Exact GELU, x * Phi(x) with the erf form (PyTorch's default, not the tanh approximation). */
 export const gelu = (x: Tensor): Tensor => apply('gelu', [x], none);
 export const tanh = (x: Tensor): Tensor => apply('tanh', [x], none);
@@ -246,6 +253,7 @@ declare module '../graph/registry' {
     gelu_grad: NoAttrs;
     affine: AffineAttrs;
     pow_scalar: PowAttrs;
+    sigmoid: NoAttrs;
   }
 }
 
@@ -264,3 +272,4 @@ registerOp('step', stepDef);
 registerOp('gelu_grad', geluGradDef);
 registerOp('affine', affineDef);
 registerOp('pow_scalar', powScalarDef);
+registerOp('sigmoid', sigmoidDef);

@@ -12,6 +12,7 @@ const unary: [string, (x: w.Tensor) => w.Tensor, boolean?][] = [
   ['cos', w.cos],
   ['gelu', w.gelu],
   ['tanh', w.tanh],
+  ['sigmoid', w.sigmoid],
   ['relu', w.relu],
   ['reciprocal', w.reciprocal, true],
   ['gelu_grad', w.geluGrad],
@@ -40,6 +41,13 @@ for (const [name, fn] of [
     fn: (x) => fn(w.mulScalar(x, 40)),
     tol: 2e-5,
   });
+// sigmoid far in both tails: e^-x alone would overflow to inf below x = -88.
+cases.push({
+  name: 'sigmoid(100 x) [97]',
+  inputs: [{ shape: [97] }],
+  fn: (x) => w.sigmoid(w.mulScalar(x, 100)),
+  skipGrad: true,
+});
 cases.push({ name: 'step [97]', inputs: [{ shape: [97] }], fn: w.step, skipGrad: true });
 // Derivatives applied to a gradient in one pass: f(x) * s, differentiated in x and s.
 for (const shape of [[1], [97], [3, 5, 7]])
