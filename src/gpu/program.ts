@@ -9,21 +9,18 @@
  * (src/gpu/draw_pass.ts), and every submit goes through `submitCommands`.
  */
 import { WgnoError } from '../errors';
+import type { Gpu } from './gpu';
 import { baseOverrides, type KernelDef } from './kernel';
 import type { Scalar, UniformFields, UniformLayout } from './uniforms';
 
 /**
- * What a Program needs from the object that owns the device: `Gpu` (src/gpu/gpu.ts) and the
- * Runtime built on it. Creation goes through it so its counters see every object made.
+ * What a Program needs of the device layer: the Gpu (and so the Runtime built on it). Every
+ * creation goes through it, so its counters see every object made.
  */
-export interface GpuContext {
-  readonly device: GPUDevice;
-  pipeline(k: KernelDef, constants: Record<string, number>): Promise<GPUComputePipeline>;
-  createBuffer(desc: GPUBufferDescriptor): GPUBuffer;
-  createBindGroup(desc: GPUBindGroupDescriptor): GPUBindGroup;
-  submit(cmd: GPUCommandBuffer, dispatches: number): void;
-  assertUsable(what: string): void;
-}
+export type GpuContext = Pick<
+  Gpu,
+  'device' | 'pipeline' | 'createBuffer' | 'createBindGroup' | 'submit' | 'assertUsable'
+>;
 
 /** A storage binding: a whole buffer, or a byte range of one. */
 export type StorageBinding = GPUBuffer | GPUBufferBinding;

@@ -1,0 +1,79 @@
+/** The Navier-Stokes demo's public types, its defaults and the checks on its options. */
+import { WgnoError } from '../errors';
+import type { Runtime } from '../runtime/runtime';
+import { DIVERGING, checkRange, type Rgb } from '../viz/field_view';
+
+export interface NavierStokesDemoOptions {
+  /** URL of the FNO weights (safetensors) and of its config.json (wgno train's). */
+  weightsUrl: string;
+  configUrl: string;
+  /** Grid side; the FNO runs zero-shot on any of `grids`. Default 32. */
+  grid?: number;
+  /** The grids the controls offer. Default [32, 64, 128, 256]. */
+  grids?: readonly number[];
+  /** Solver time step; 1/dt must be a whole number of steps. Default 1e-3. */
+  dt?: number;
+  /** Solver steps per animation frame; must divide 1/dt. Default 50. */
+  substeps?: number;
+  /** Seed of the random initial vorticity (the FNO paper's Gaussian random field). Default 0. */
+  seed?: number;
+  /** Colour range: vorticity values at +-range get the ends of the colour map. Default 2. */
+  range?: number;
+  /** Colour map: 2 to 16 sRGB stops in [0, 1] from -range to +range. Default ColorBrewer RdBu. */
+  colormap?: readonly Rgb[];
+  /** Show lil-gui controls. Default true. */
+  controls?: boolean;
+  /** Show the live error plot. Default true. */
+  plot?: boolean;
+}
+
+export interface NavierStokesDemo {
+  readonly runtime: Runtime;
+  /** Readouts, updated every time unit (for tests and host pages). */
+  readonly stats: DemoStats;
+  /** The FNO's relative L2 error at each time unit since the last restart. */
+  readonly errorHistory: readonly { t: number; relL2: number }[];
+  /** Whether the animation advances (the 'run' control). */
+  running: boolean;
+  /** The grid in use; `setGrid` switches it (the same weights, zero-shot) and restarts. */
+  readonly grid: number;
+  setGrid(n: number): Promise<void>;
+  /** A new random initial field (next seed), or the last one again; both restart the time. */
+  reseed(): Promise<void>;
+  reset(): Promise<void>;
+  destroy(): void;
+}
+
+export interface DemoStats {
+  time: number;
+  solverMsPerUnit: number;
+  fnoMsPerUnit: number;
+  relL2: number;
+  frames: number;
+  /** Set when the demo stopped on an error (e.g. the GPU device was lost). */
+  error?: string;
+}
+
+export type DemoConfig = Required<NavierStokesDemoOptions>;
+
+/** The options with their defaults, checked; and the solver steps per time unit (1/dt). */
+export function resolveOptions(options: NavierStokesDemoOptions): {
+  cfg: DemoConfig;
+  stepsPerUnit: number;
+} {
+  const cfg: DemoConfig = {
+    ...{ grid: 32, grids: [32, 64, 128, 256], dt: 1e-3, substeps: 50, seed: 0, range: 2 },
+    ...{ colormap: DIVERGING, controls: true, plot: true },
+    ...options,
+  };
+  const stepsPerUnit = Math.round(1 / cfg.dt);
+  if (!(cfg.dt > 0) || Math.abs(stepsPerUnit * cfg.dt - 1) > 1e-9)
+    throw new WgnoError('mountNavierStokes', `dt = ${cfg.dt}; need 1/dt to be a whole number`);
+  if (!Number.isInteger(cfg.substeps) || cfg.substeps < 1 || stepsPerUnit % cfg.substeps !== 0)
+    throw new WgnoError(
+      'mountNavierStokes',
+      `substeps = ${cfg.substeps}; need a whole number >= 1 that divides 1/dt = ${stepsPerUnit}`,
+    );
+  checkRange('mountNavierStokes', cfg.range);
+  return { cfg, stepsPerUnit };
+}
