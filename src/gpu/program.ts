@@ -131,15 +131,39 @@ export class UniformSlots {
 
 /** One dispatch of a Program: its pipeline and bind group, made once; record() only encodes. */
 export class Dispatch {
+  private bindGroup: GPUBindGroup;
   constructor(
     /** Names the dispatch in profiles (the Program's label prefixes GPU object labels). */
     readonly label: string,
     private readonly pipeline: GPUComputePipeline,
-    private readonly bindGroup: GPUBindGroup,
+    /** The bind group made at creation, and the entries it was made from (for rebind). */
+    private readonly original: { group: GPUBindGroup; entries: readonly GPUBindGroupEntry[] },
     readonly grid: readonly [number, number, number],
     /** Re-packs and writes this dispatch's uniforms (present only for per-run values). */
     readonly refresh: (() => void) | null,
-  ) {}
+  ) {
+    this.bindGroup = original.group;
+  }
+
+  /**
+   * Bind `map.get(b)` wherever the original bindings hold buffer b (the original group again when
+   * no key occurs). Returns whether a new bind group was made.
+   */
+  rebind(gpu: GpuContext, label: string, map: ReadonlyMap<GPUBuffer, GPUBuffer>): boolean {
+    const swap = (e: GPUBindGroupEntry): GPUBindGroupEntry => {
+      const r = e.resource as GPUBufferBinding;
+      const to = 'buffer' in r ? map.get(r.buffer) : undefined;
+      return to ? { binding: e.binding, resource: { ...r, buffer: to } } : e;
+    };
+    const entries = this.original.entries.map(swap);
+    if (entries.every((e, i) => e === this.original.entries[i])) {
+      this.bindGroup = this.original.group;
+      return false;
+    }
+    const layout = this.pipeline.getBindGroupLayout(0);
+    this.bindGroup = gpu.createBindGroup({ label: `${label}/${this.label}`, layout, entries });
+    return true;
+  }
 
   record(pass: GPUComputePassEncoder): void {
     pass.setPipeline(this.pipeline);
@@ -188,12 +212,12 @@ async function makeDispatch(
   }
   for (const b of spec.storage)
     entries.push({ binding: entries.length, resource: 'buffer' in b ? b : { buffer: b } });
-  const bindGroup = gpu.createBindGroup({
+  const group = gpu.createBindGroup({
     label: `${program}/${name}`,
     layout: pipeline.getBindGroupLayout(0),
     entries,
   });
-  return new Dispatch(name, pipeline, bindGroup, spec.grid, refresh);
+  return new Dispatch(name, pipeline, { group, entries }, spec.grid, refresh);
 }
 
 /**
@@ -254,6 +278,17 @@ export class Program {
   /** Encodes every dispatch into `pass`; nothing else (no uniform refresh: run() does that). */
   record(pass: GPUComputePassEncoder): void {
     for (const d of this.dispatches) d.record(pass);
+  }
+
+  /**
+   * Read and write other buffers of the same sizes: wherever a dispatch was created with buffer
+   * b, bind `map.get(b)` from now on (a map without b restores b). Makes the bind groups of the
+   * dispatches concerned, here; runs stay allocation-free. Returns how many it made.
+   */
+  rebind(map: ReadonlyMap<GPUBuffer, GPUBuffer>): number {
+    let made = 0;
+    for (const d of this.dispatches) if (d.rebind(this.gpu, this.label, map)) made++;
+    return made;
   }
 
   /** Re-packs and writes the per-run uniforms; run() and profile() call it first. */

@@ -64,7 +64,9 @@ export class Step {
       program,
       beforeRun,
     );
-    for (const [t, s] of plan.outputs) step.outputs.push([t, step.locationOf(s)]);
+    for (const [t, s] of plan.outputs) step.outputs.push({ t, s, loc: step.locationOf(s) });
+    for (const pd of plan.dispatches)
+      for (const r of pd.ranges) if ('leaf' in r.storage) step.leaves.add(r.storage.leaf);
     step.release = rt.onDestroy(() => step.destroy());
     return step;
   }
@@ -75,16 +77,63 @@ export class Step {
    * reading it before any of them ran (or after that step was destroyed) computes it afresh:
    * never a stale buffer of another Step.
    */
-  private readonly outputs: [Tensor, Location][] = [];
+  private readonly outputs: { t: Tensor; s: Storage; loc: Location }[] = [];
+
+  /** Every leaf a dispatch of this step reads or writes, and what bind() put in its place. */
+  private readonly leaves = new Set<Tensor>();
+  private readonly bound = new Map<Tensor, Tensor>();
+
+  /**
+   * Run this step on another leaf of the same shape and dtype in place of `leaf`: a new batch
+   * already on the GPU, say, with no trip through the host and no re-planning. The dispatches
+   * that read `leaf` get new bind groups here (a few); runs allocate nothing. `bind(x, x)`
+   * restores the original. Outputs computed from `leaf` are computed from `to` from the next run.
+   *
+   * @example
+   * const step = await rt.compile({ outputs: [loss], updates: [adam] });
+   * for (const batch of batchesOnGpu) {
+   *   step.bind(x, batch); // batch: a leaf of x's shape
+   *   step.run();
+   * }
+   */
+  bind(leaf: Tensor, to: Tensor): void {
+    const op = 'step.bind';
+    if (this.destroyed) throw new WgnoError(op, 'this step was destroyed');
+    if (!this.leaves.has(leaf))
+      throw new WgnoError(
+        op,
+        `${leaf} is not a leaf this step reads (bind replaces a leaf input of the compiled graph)`,
+      );
+    to.assertAlive(op);
+    if (!to.isLeaf || !to.buffer)
+      throw new WgnoError(op, `${to} is computed; bind a leaf (rt.tensor) holding the new values`);
+    if (to.rt !== leaf.rt) throw new WgnoError(op, `${to} belongs to another Runtime`);
+    if (to.dtype !== leaf.dtype || to.shape.join() !== leaf.shape.join())
+      throw new WgnoError(
+        op,
+        `${to} must have the shape and dtype of ${leaf} (a step is planned for fixed shapes)`,
+      );
+    if (to === leaf) this.bound.delete(leaf);
+    else this.bound.set(leaf, to);
+    const map = new Map<GPUBuffer, GPUBuffer>();
+    for (const [from, t] of this.bound) map.set(from.buffer!, t.buffer!);
+    this.program.rebind(map);
+    // An output that is a view of the rebound leaf (a reshape of it) now shows `to`.
+    for (const o of this.outputs)
+      if ('leaf' in o.s && o.s.leaf === leaf) o.loc = this.locationOf(o.s);
+  }
 
   private locationOf(s: Storage): Location {
-    // A view of a leaf (reshape of a parameter) reads the leaf's own buffer.
-    if ('leaf' in s) return { buffer: s.leaf.buffer!, ready: () => !s.leaf.isDestroyed };
+    // A view of a leaf (reshape of a parameter) reads the leaf's own buffer (or its bind()).
+    if ('leaf' in s) {
+      const leaf = this.bound.get(s.leaf) ?? s.leaf;
+      return { buffer: leaf.buffer!, ready: () => !leaf.isDestroyed };
+    }
     return { buffer: this.slots[s.slot], ready: () => !this.destroyed };
   }
 
   private claimOutputs(): void {
-    for (const [t, loc] of this.outputs) t.location = loc;
+    for (const o of this.outputs) o.t.location = o.loc;
   }
 
   /** Number of kernel launches one run records. */
@@ -114,6 +163,7 @@ export class Step {
   private prepare(op: string): void {
     if (this.destroyed) throw new WgnoError(op, 'this step was destroyed');
     this.rt.assertUsable(op);
+    for (const t of this.bound.values()) t.assertAlive(op);
     // Hooks first (an optimizer's tick): the program's per-run uniforms read what they set.
     for (const h of this.beforeRun) h();
   }

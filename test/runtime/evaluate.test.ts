@@ -103,3 +103,49 @@ describe('a tensor output by two Steps', () => {
     expect(rt.stats.submits).toBe(before); // no re-evaluation
   });
 });
+
+describe('Step.bind: the same step on other leaves', () => {
+  let rt: Runtime;
+  beforeAll(async () => (rt = await init()));
+  afterAll(() => rt?.destroy());
+
+  it('runs on a bound leaf with no re-planning and no allocation per run, and restores', async () => {
+    const rng = new Rng(2);
+    const x = rt.tensor(rng.normals(12, 1), [3, 4]);
+    const w = rt.tensor(rng.normals(8, 1), [4, 2]);
+    const other = rt.tensor(rng.normals(12, 1), [3, 4]);
+    const y = gelu(matmul(x, w));
+    const step = await rt.compile({ outputs: [y] });
+    step.run();
+    const onX = await y.read();
+    const made = { ...rt.stats };
+    step.bind(x, other);
+    expect(rt.stats.pipelinesCreated).toBe(made.pipelinesCreated);
+    const afterBind = { ...rt.stats };
+    step.run();
+    step.run();
+    expect(rt.stats.bindGroupsCreated).toBe(afterBind.bindGroupsCreated);
+    expect(rt.stats.buffersCreated).toBe(afterBind.buffersCreated);
+    const onOther = await y.read();
+    const expected = await gelu(matmul(other, w)).read();
+    expect([...onOther]).toEqual([...expected]);
+    step.bind(x, x);
+    step.run();
+    expect([...(await y.read())]).toEqual([...onX]);
+  });
+
+  it('names what is wrong with a bind', async () => {
+    const x = rt.tensor(new Float32Array(4), [4]);
+    const y = exp(x);
+    const step = await rt.compile({ outputs: [y] });
+    expect(() => step.bind(x, rt.tensor(new Float32Array(5), [5]))).toThrow(
+      /step\.bind: .* must have the shape and dtype of/,
+    );
+    expect(() => step.bind(rt.tensor([1], [1]), x)).toThrow(/is not a leaf this step reads/);
+    expect(() => step.bind(x, neg(x))).toThrow(/is computed; bind a leaf/);
+    const gone = rt.tensor(new Float32Array(4), [4]);
+    step.bind(x, gone);
+    gone.destroy();
+    expect(() => step.run()).toThrow(/was destroyed/);
+  });
+});
