@@ -10,6 +10,7 @@ import { WgnoError } from '../errors';
 import type { Engine } from '../graph/engine';
 import { indexTensor } from '../graph/index_tensor';
 import type { Segments } from '../ops/segments';
+import { checkSegments } from './check_segments';
 import { transposeCsrReference } from './reference';
 
 /** One edge-row relation on the CPU (Segments' host form). */
@@ -108,8 +109,9 @@ export function buildCsr(
   };
 }
 
-/** Upload one relation as i32 tensors. */
+/** Upload one relation as i32 tensors, after checking its indices and splits (checkSegments). */
 export function uploadSegments(rt: Engine, s: HostSegments, label = 'segments'): Segments {
+  checkSegments(s, 'uploadSegments', label);
   return {
     rows: s.rows,
     index: indexTensor(rt, s.index, { label: `${label}.index` }),

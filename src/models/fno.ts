@@ -10,6 +10,7 @@ import { ChannelMLP, reshapeWeight } from '../nn/channel_mlp';
 import { GridEmbedding } from '../nn/embedding';
 import { Module, uniformInit } from '../nn/module';
 import { SpectralConv } from '../nn/spectral_conv';
+import { checkResolution, requireConfig } from './checks';
 
 /** neuraloperator's FNO constructor arguments in camelCase, with the same defaults. */
 export interface FNOConfig {
@@ -86,6 +87,7 @@ export class FNO extends Module {
 
   constructor(rt: Runtime, cfg: FNOConfig) {
     super(rt);
+    requireConfig('FNO', cfg, ['nModes', 'inChannels', 'outChannels', 'hiddenChannels']);
     for (const k of Object.keys(cfg))
       if (!KEYS.has(k))
         throw new WgnoError(
@@ -159,6 +161,9 @@ export class FNO extends Module {
         `input [${x.shape.join(', ')}] must be [batch, ${c.inChannels}, ${d} spatial axes]`,
       );
     }
+    const spatial = x.shape.slice(2);
+    const padded = spatial.map((n) => n + 2 * (c.domainPadding ? pyRound(c.domainPadding * n) : 0));
+    checkResolution('FNO', c.nModes, spatial, padded);
     if (this.embedding) x = this.embedding.forward(x);
     x = this.lifting.forward(x);
     const padding = c.domainPadding

@@ -17,6 +17,7 @@ import { GNOBlock, type Coordinates } from '../nn/gno_block';
 import type { TransformType } from '../nn/integral_transform';
 import { Module } from '../nn/module';
 import { FNOBlocks } from './fno';
+import { requireConfig } from './checks';
 import { ginoSettings, type GINOConfig, type GINOSettings } from './gino_config';
 
 export type { GINOConfig, GINOSettings } from './gino_config';
@@ -82,6 +83,7 @@ export class GINO extends Module {
 
   constructor(rt: Runtime, cfg: GINOConfig) {
     super(rt);
+    requireConfig('GINO', cfg, ['inChannels', 'outChannels']);
     const s = (this.config = ginoSettings(cfg));
     const h = s.fnoHiddenChannels;
     const nonlinearIn = s.inGnoTransformType.startsWith('nonlinear');

@@ -15,6 +15,7 @@ import { Rng } from '../random';
 import { GNOBlock, type Coordinates } from '../nn/gno_block';
 import { LinearChannelMLP, type TransformType } from '../nn/integral_transform';
 import { Module, uniformInit } from '../nn/module';
+import { requireConfig } from './checks';
 
 /** The GNO model's settings (camelCase, neuraloperator-style names). */
 export interface GNOConfig {
@@ -72,6 +73,13 @@ export class GNO extends Module {
 
   constructor(rt: Runtime, cfg: GNOConfig) {
     super(rt);
+    requireConfig('GNO', cfg, [
+      'inChannels',
+      'outChannels',
+      'hiddenChannels',
+      'coordDim',
+      'radius',
+    ]);
     const int = (name: string, v: unknown, min = 1): number => {
       if (!Number.isInteger(v) || (v as number) < min)
         throw new WgnoError('GNO', `${name} must be an integer >= ${min}, got ${String(v)}`);

@@ -1,4 +1,5 @@
 import type { Runtime } from '../runtime/runtime';
+import { requireConfig } from './checks';
 import { FNO, type FNOConfig } from './fno';
 
 /** TFNO's config: FNO's, with the factorization fixed to Tucker. */
@@ -14,6 +15,11 @@ export type TFNOConfig = Omit<FNOConfig, 'factorization'> & { factorization?: 't
  */
 export class TFNO extends FNO {
   constructor(rt: Runtime, cfg: TFNOConfig) {
-    super(rt, { ...cfg, factorization: 'tucker', rank: cfg.rank ?? 0.1 });
+    const keys = ['nModes', 'inChannels', 'outChannels', 'hiddenChannels'];
+    super(rt, {
+      ...requireConfig('TFNO', cfg, keys),
+      factorization: 'tucker',
+      rank: cfg.rank ?? 0.1,
+    });
   }
 }

@@ -60,40 +60,68 @@ export abstract class Module {
   /**
    * Copy weights into the parameters. Every key must be present with the right shape; complex
    * weights may come as complex64 or as f32 with a trailing axis of 2. Extra keys are an error
-   * unless `strict` is false; neuraloperator's non-tensor `_metadata` never reaches here.
+   * unless `strict` is false; neuraloperator's non-tensor `_metadata` never reaches here. NaN or
+   * infinite weights are an error unless `allowNonFinite` is true. Everything is checked before
+   * anything is written: on an error the model keeps its weights.
+   *
+   * @example
+   * model.loadStateDict(readSafetensors(bytes)); // throws, model unchanged, on any mismatch
    */
   loadStateDict(
     sd: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>,
-    opts: { strict?: boolean } = {},
+    opts: LoadStateDictOptions = {},
   ): void {
     const map = sd instanceof Map ? sd : new Map(Object.entries(sd));
     const named = this.namedParameters();
-    for (const [name, t] of named) {
-      let h = map.get(name);
-      if (!h)
-        throw new WgnoError(
-          'loadStateDict',
-          `missing key '${name}' (expected ${t.dtype} ${fmtShape(t.shape)})`,
-        );
-      if (t.dtype === 'complex64' && h.dtype === 'f32') h = asComplex(h);
-      if (h.dtype !== t.dtype || h.shape.join() !== t.shape.join()) {
-        throw new WgnoError(
-          'loadStateDict',
-          `'${name}' is ${h.dtype} ${fmtShape(h.shape)} but the model expects ${t.dtype} ${fmtShape(t.shape)}`,
-        );
-      }
-      t.write(h.data);
-    }
-    if (opts.strict ?? true) {
-      const known = new Set(named.map(([n]) => n));
-      const extra = [...map.keys()].filter((k) => !known.has(k) && !k.startsWith('__'));
-      if (extra.length)
-        throw new WgnoError(
-          'loadStateDict',
-          `unexpected key '${extra[0]}'${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}; pass { strict: false } to ignore`,
-        );
-    }
+    const checked = named.map(
+      ([name, t]) => [name, t, checkEntry(name, t, map.get(name))] as const,
+    );
+    if (opts.strict ?? true) rejectExtraKeys(map, named);
+    if (!opts.allowNonFinite) for (const [name, , h] of checked) rejectNonFinite(name, h);
+    for (const [, t, h] of checked) t.write(h.data);
   }
+}
+
+export interface LoadStateDictOptions {
+  /** Extra keys are an error (default true); false ignores them. */
+  strict?: boolean;
+  /** Accept NaN and infinite weights (default false: they are an error). */
+  allowNonFinite?: boolean;
+}
+
+/** The host tensor for parameter `name`, as the parameter's dtype and shape, or an error. */
+function checkEntry(name: string, t: Tensor, h: HostTensor | undefined): HostTensor {
+  if (!h)
+    throw new WgnoError(
+      'loadStateDict',
+      `missing key '${name}' (expected ${t.dtype} ${fmtShape(t.shape)})`,
+    );
+  if (t.dtype === 'complex64' && h.dtype === 'f32') h = asComplex(h);
+  if (h.dtype !== t.dtype || h.shape.join() !== t.shape.join())
+    throw new WgnoError(
+      'loadStateDict',
+      `'${name}' is ${h.dtype} ${fmtShape(h.shape)} but the model expects ${t.dtype} ${fmtShape(t.shape)}`,
+    );
+  return h;
+}
+
+function rejectNonFinite(name: string, h: HostTensor): void {
+  const i = h.data.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0)
+    throw new WgnoError(
+      'loadStateDict',
+      `'${name}' holds ${h.data[i]} at flat index ${i}${h.dtype === 'complex64' ? ' (interleaved re, im)' : ''}; pass { allowNonFinite: true } to load non-finite weights`,
+    );
+}
+
+function rejectExtraKeys(map: ReadonlyMap<string, HostTensor>, named: [string, Tensor][]): void {
+  const known = new Set(named.map(([n]) => n));
+  const extra = [...map.keys()].filter((k) => !known.has(k) && !k.startsWith('__'));
+  if (extra.length)
+    throw new WgnoError(
+      'loadStateDict',
+      `unexpected key '${extra[0]}'${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}; pass { strict: false } to ignore`,
+    );
 }
 
 /** PyTorch's default init of a Conv1d/Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
