@@ -5,7 +5,7 @@
  * copied into a 2-D canvas (one small readback per frame).
  */
 import { WgnoError } from '../errors';
-import { submitCommands } from '../gpu/program';
+import { submitCommands } from '../gpu/encoding';
 import type { Runtime } from '../runtime/runtime';
 
 export interface Presenter {

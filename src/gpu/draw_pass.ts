@@ -4,7 +4,7 @@
  * only encodes) and the same uniform slots and submit path.
  */
 import type { UniformFields, UniformLayout, UniformValues } from './uniforms';
-import { UniformSlots, submitCommands, type GpuContext } from './program';
+import { UniformSlots, submitCommands, type GpuContext } from './encoding';
 
 /** A render pipeline's source and target, and its uniform struct (binding 0). */
 export interface DrawSpec<F extends UniformFields> {
