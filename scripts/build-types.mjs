@@ -7,7 +7,28 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'rolldown';
 import { dts } from 'rolldown-plugin-dts';
+import ts from 'typescript';
 import { repoRoot } from './run-util.mjs';
+
+/**
+ * Ops declare their attributes by augmenting the registry's OpAttrs (`declare module
+ * '../graph/registry' { interface OpAttrs { ... } }`). The bundler keeps those blocks as they are,
+ * but in one file the relative name resolves to nothing (a type error for every user without
+ * skipLibCheck). The registry is inside the bundle, so the blocks' bodies are unwrapped: interfaces
+ * of one name in one file merge exactly as the augmentation did.
+ */
+export function unwrapRelativeAugmentations(text) {
+  const file = ts.createSourceFile('wgno.d.ts', text, ts.ScriptTarget.Latest, true);
+  const blocks = file.statements.filter(
+    (s) => ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) && s.name.text.startsWith('.'),
+  );
+  let out = text;
+  for (const block of blocks.reverse()) {
+    const body = block.body.statements.map((s) => s.getFullText(file)).join('');
+    out = out.slice(0, block.getStart(file)) + body.trim() + out.slice(block.getEnd());
+  }
+  return out;
+}
 
 const outDir = join(repoRoot, 'dist/types');
 rmSync(outDir, { recursive: true, force: true });
@@ -18,6 +39,11 @@ await build({
   output: { dir: outDir, format: 'es' },
   logLevel: 'warn',
   checks: { pluginTimings: false },
+  // The relative `declare module` blocks it warns about are unwrapped below.
+  onLog: (level, log, handle) => {
+    if (!/Relative module declaration/.test(log.message)) handle(level, log);
+  },
 });
 const file = join(outDir, 'wgno.d.ts');
-writeFileSync(file, `/// <reference types="@webgpu/types" />\n${readFileSync(file, 'utf8')}`);
+const text = unwrapRelativeAugmentations(readFileSync(file, 'utf8'));
+writeFileSync(file, `/// <reference types="@webgpu/types" />\n${text}`);
