@@ -15,7 +15,7 @@ export type { DType, FloatDType, Shape, TensorSpec } from './graph/shape';
 export { indexTensor, indexTensorFromBuffer } from './graph/index_tensor';
 export { WgnoError, DeviceLostError } from './errors';
 export { version } from './version';
-export { backward } from './graph/autodiff';
+export { backward, grad, type GradOptions } from './graph/autodiff';
 export { fill } from './ops/fill';
 export * from './ops/unary';
 export { add, sub, mul, div, pow } from './ops/binary';

@@ -19,4 +19,8 @@ import './segment_sum';
 import './spectral';
 import './unary';
 
-provideGradientPrimitives({ ones: (t) => fill(t.rt, t.shape, 1), add });
+provideGradientPrimitives({
+  ones: (t) => fill(t.rt, t.shape, 1),
+  zeros: (t) => fill(t.rt, t.shape, 0, t.dtype),
+  add,
+});
