@@ -4,11 +4,15 @@
  *  2. VJP dot-product test on the reference: <J^T c, d> vs central differences of <f(x + e d), c>.
  *  3. GPU backward vs the reference evaluated on the same backward graph.
  *  (4. Edge shapes: each suite lists them as cases.)
+ *  5. Second order, in float64: the VJP graph is differentiated again (grad of <J^T c, d>, a
+ *     Hessian-vector product) and compared with central differences of the gradient, so every
+ *     VJP is built from ops that are differentiable themselves.
  * Inputs are seeded and rounded to f32 once, so GPU and reference see identical numbers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, mul, type InitOptions, type Runtime, type Tensor } from '../../src/index';
+import { grad, init, mul, type InitOptions, type Runtime, type Tensor } from '../../src/index';
 import { sum } from '../../src/ops/reduce';
+import { add } from '../../src/ops/binary';
 import { evaluateReference } from '../../src/graph/reference';
 import { indexTensor } from '../../src/graph/index_tensor';
 import { Rng } from '../../src/random';
@@ -114,4 +118,40 @@ export async function checkCase(rt: Runtime, c: OpCase): Promise<void> {
       c.gradTol ?? 1e-4,
     );
   }
+  checkSecondOrder(c.name, gradInputs, grads, dirs, feeds);
+}
+
+/** Check 5: H d from differentiating the VJP graph vs central differences of the gradient. */
+function checkSecondOrder(
+  name: string,
+  inputs: readonly Tensor[],
+  grads: readonly Tensor[],
+  dirs: readonly Float64Array[],
+  feeds: ReadonlyMap<Tensor, Float64Array>,
+): void {
+  const rt = inputs[0].rt;
+  const dirTensors = dirs.map((d, i) => rt.tensor(Float32Array.from(d), inputs[i].shape));
+  const withDirs = new Map(feeds);
+  dirTensors.forEach((t, i) => withDirs.set(t, dirs[i]));
+  const h = grads.map((g, i) => sum(mul(g, dirTensors[i]))).reduce((a, b) => add(a, b));
+  const hd = h.requiresGrad
+    ? evaluateReference(grad(h, inputs, { allowUnused: true }), withDirs)
+    : inputs.map((x) => new Float64Array(x.size)); // a linear op: the Hessian is zero
+  const at = (sign: number) => {
+    const f = new Map(feeds);
+    inputs.forEach((x, i) =>
+      f.set(
+        x,
+        feeds.get(x)!.map((v, k) => v + sign * EPS * dirs[i][k]),
+      ),
+    );
+    return evaluateReference(grads, f);
+  };
+  const [plus, minus] = [at(1), at(-1)];
+  const fd = plus.flatMap((p, i) => Array.from(p, (v, k) => (v - minus[i][k]) / (2 * EPS)));
+  const got = hd.flatMap((a) => [...a]);
+  const norm = (a: readonly number[]) => Math.sqrt(dot(a, a));
+  const scale = Math.max(norm(fd), norm(got), 1e-3);
+  const err = norm(got.map((v, k) => v - fd[k])) / scale;
+  expect(err, `second-order check of ${name}`).toBeLessThan(1e-4);
 }
