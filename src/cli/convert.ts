@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WgnoError } from '../errors';
+import { checkInputFile, checkOutputFile } from './files';
 
 export const CONVERT_HELP = `Usage: wgno convert IN.pt OUT.safetensors
        wgno convert --to-torch IN.safetensors OUT.pt
@@ -44,12 +45,29 @@ function checkPython(python: string): void {
     );
 }
 
+/** The input must be a readable file and the output writable, before Python starts. */
+async function checkPaths(args: string[]): Promise<void> {
+  const paths = args.filter((a) => !a.startsWith('-'));
+  if (paths.length !== 2)
+    throw new WgnoError(
+      'convert',
+      `needs an input and an output file, got ${paths.length ? paths.join(' ') : 'none'}; see wgno convert --help`,
+    );
+  const [input, output] = paths;
+  await checkInputFile('convert', input, 'the input');
+  await checkOutputFile('convert', output, 'the output');
+}
+
 /** Runs the conversion; resolves to its exit status. `--help` / `-h` / no arguments: the help. */
-export function convert(args: string[], python = process.env.PYTHON ?? 'python3'): number {
+export async function convert(
+  args: string[],
+  python = process.env.PYTHON ?? 'python3',
+): Promise<number> {
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${CONVERT_HELP}\n`);
     return args.length === 0 ? 1 : 0;
   }
+  await checkPaths(args);
   checkPython(python);
   const r = spawnSync(python, [scriptPath(), ...args], { stdio: 'inherit' });
   if (r.error)

@@ -26,8 +26,8 @@ function reason(e: unknown): string {
   return known[e.code] ?? e.message;
 }
 
-/** The bytes of `path`; `what` names it in errors ("the weights", "--data"). */
-export async function readInputFile(op: string, path: string, what: string): Promise<Uint8Array> {
+/** `path` must be an existing file (not a folder); `what` names it in errors ("--data"). */
+export async function checkInputFile(op: string, path: string, what: string): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -35,6 +35,11 @@ export async function readInputFile(op: string, path: string, what: string): Pro
     throw new WgnoError(op, `${what} ${path}: ${reason(e)}`);
   }
   if (info.isDirectory()) throw new WgnoError(op, `${what} ${path} is a folder; expected a file`);
+}
+
+/** The bytes of `path`, with checkInputFile's errors. */
+export async function readInputFile(op: string, path: string, what: string): Promise<Uint8Array> {
+  await checkInputFile(op, path, what);
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {

@@ -133,8 +133,8 @@ function program(): Command {
     .argument('[args...]', 'IN.pt OUT.safetensors, or --to-torch IN.safetensors OUT.pt')
     .allowUnknownOption()
     .helpOption(false)
-    .action((args: string[]) => {
-      process.exitCode = convert(args);
+    .action(async (args: string[]) => {
+      process.exitCode = await convert(args);
     });
   return p;
 }

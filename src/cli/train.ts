@@ -11,6 +11,7 @@
  * elapsed time goes on from the last epoch's.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WgnoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
@@ -43,9 +44,14 @@ function withLog(ckpt: Checkpoint, history: History): Checkpoint {
   return { ...ckpt, weights: writeSafetensors(tensors, { ...metadata, [LOG_KEY]: csv(history) }) };
 }
 
-/** The log rows a checkpoint carries (older checkpoints have none: then [] ). */
-function historyOf(ckpt: Checkpoint, epoch: number): History {
-  const log = parseSafetensors(ckpt.weights).metadata[LOG_KEY] ?? '';
+/**
+ * The log rows up to the checkpoint's epoch: from the checkpoint, or (a checkpoint written before
+ * it carried the log) from the log.csv beside it.
+ */
+async function historyOf(ckpt: Checkpoint, epoch: number, logPath: string): Promise<History> {
+  const log =
+    parseSafetensors(ckpt.weights).metadata[LOG_KEY] ??
+    (await readFile(logPath, 'utf8').catch(() => ''));
   const rows = log.split('\n').slice(1).filter(Boolean);
   return rows.filter((r) => Number(r.split(',')[0]) <= epoch);
 }
@@ -80,8 +86,9 @@ export async function train(
   const ckpt = resume ? await readCheckpointFile(ckptPath) : null;
   await gpuJob('train (epochs)', async (rt, bar) => {
     const trainer = await makeTrainer(rt, cfg, u, ckpt);
-    const history = ckpt ? historyOf(ckpt, trainer.epoch) : [];
-    await writeFileAtomic(join(cfg.out, 'log.csv'), new TextEncoder().encode(csv(history)));
+    const logPath = join(cfg.out, 'log.csv');
+    const history = ckpt ? await historyOf(ckpt, trainer.epoch, logPath) : [];
+    await writeFileAtomic(logPath, new TextEncoder().encode(csv(history)));
     await writeFileAtomic(
       join(cfg.out, 'config.json'),
       new TextEncoder().encode(

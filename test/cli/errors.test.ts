@@ -125,14 +125,21 @@ describe('wgno: user errors are one line', () => {
     expect(userError(new TypeError('a bug'))).toBeNull(); // bugs keep their stack
   });
 
-  it('convert: --help needs no Python; a missing Python or torch is one line', async () => {
+  it('convert: --help needs no Python; missing files, Python or torch are one line', async () => {
     const prev = process.env.PYTHON;
     process.env.PYTHON = join(dir, 'no-python');
+    const input = join(dir, 'model.pt');
+    writeFileSync(input, 'not really a checkpoint');
     try {
       const help = await wgno('convert', '--help');
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(/Usage: wgno convert IN\.pt OUT\.safetensors/);
-      expect(oneLineError(await wgno('convert', 'a.pt', 'b.st'))).toMatch(
+      expect(oneLineError(await wgno('convert', join(dir, 'a.pt'), join(dir, 'b.st')))).toMatch(
+        /convert: the input .*a\.pt: does not exist/,
+      );
+      expect(oneLineError(await wgno('convert', input, dir))).toMatch(/the output .* is a folder/);
+      expect(oneLineError(await wgno('convert', input))).toMatch(/needs an input and an output/);
+      expect(oneLineError(await wgno('convert', input, join(dir, 'b.st')))).toMatch(
         /convert: could not run .*no-python.*install Python 3 with PyTorch/,
       );
     } finally {
@@ -143,7 +150,8 @@ describe('wgno: user errors are one line', () => {
 
   const noTorch = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 1;
   it.runIf(noTorch)('convert with a Python that lacks torch: no traceback', async () => {
-    const r = await wgno('convert', 'a.pt', 'b.safetensors');
+    writeFileSync(join(dir, 'm.pt'), 'x');
+    const r = await wgno('convert', join(dir, 'm.pt'), join(dir, 'm.safetensors'));
     expect(oneLineError(r)).toMatch(/python3 has no torch.*pip install torch/);
     expect(r.stderr).not.toMatch(/Traceback/);
   });
