@@ -94,6 +94,22 @@ describe('the packed package', () => {
     expect(code).toContain('navigator.gpu');
   });
 
+  it('bundles for the browser with Rolldown (the Rollup API), no externals', async () => {
+    const { rolldown } = await import('rolldown');
+    const warnings: string[] = [];
+    const bundle = await rolldown({
+      cwd: app,
+      input: join(app, 'browser.js'),
+      platform: 'browser',
+      onwarn: (w) => warnings.push(w.message),
+    });
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    expect(warnings).toEqual([]);
+    expect(output[0].code).not.toMatch(/from\s*["'](node:|webgpu)|import\(\s*["'](node:|webgpu)/);
+    expect(output[0].code).toContain('navigator.gpu');
+  });
+
   it.each(['nodenext', 'bundler'])('type-checks under moduleResolution %s', (resolution) => {
     const dir = join(app, resolution);
     mkdirSync(dir);
