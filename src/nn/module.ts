@@ -44,6 +44,42 @@ export abstract class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
+  /**
+   * Freeze the parameters under `prefix` (a dotted path such as 'branch' or 'trunk.linears.0';
+   * '' is every parameter): requiresGrad false, so backward computes no gradient for them and an
+   * optimizer leaves them unchanged. Returns the frozen names; a prefix that matches nothing is
+   * an error.
+   *
+   * @example
+   * model.freeze('branch'); // transfer learning: keep the body, retrain the rest
+   * const opt = new Adam(model.trainableParameters(), { lr: 1e-3 });
+   */
+  freeze(prefix = ''): string[] {
+    return this.setTrainable('freeze', prefix, false);
+  }
+
+  /** Undo freeze() for the parameters under `prefix`; returns their names. */
+  unfreeze(prefix = ''): string[] {
+    return this.setTrainable('unfreeze', prefix, true);
+  }
+
+  /** [name, tensor] of every parameter that is not frozen. */
+  trainableParameters(): [string, Tensor][] {
+    return this.namedParameters().filter(([, t]) => t.requiresGrad);
+  }
+
+  private setTrainable(op: string, prefix: string, on: boolean): string[] {
+    const under = (n: string) => prefix === '' || n === prefix || n.startsWith(`${prefix}.`);
+    const hit = this.namedParameters().filter(([n]) => under(n));
+    if (hit.length === 0)
+      throw new WgnoError(
+        op,
+        `no parameter under '${prefix}'; names start with ${[...new Set(this.namedParameters().map(([n]) => n.split('.')[0]))].join(', ')}`,
+      );
+    for (const [, t] of hit) t.requiresGrad = on;
+    return hit.map(([n]) => n);
+  }
+
   /** Read every parameter back from the GPU (complex weights as complex64). */
   async stateDict(): Promise<Map<string, HostTensor>> {
     const out = new Map<string, HostTensor>();

@@ -11,7 +11,7 @@ import type { Tensor } from '../graph/tensor';
 import { requireFinite } from '../ops/elementwise';
 import adamSource from '../../kernels/adam.wgsl?raw';
 import sgdSource from '../../kernels/sgd.wgsl?raw';
-import { Optimizer, floats, type ParamList } from './optim_base';
+import { Optimizer, floats, type Params } from './optim_base';
 
 const adamParams = new UniformLayout('AdamParams', {
   n: 'u32',
@@ -67,7 +67,7 @@ export class Adam extends Optimizer {
   protected readonly stateNames = ['exp_avg', 'exp_avg_sq'];
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamList, opts: AdamOptions = {}) {
+  constructor(params: Params, opts: AdamOptions = {}) {
     super(params, opts.lr ?? 1e-3);
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
@@ -102,7 +102,7 @@ export class Adam extends Optimizer {
       },
       // stepCount was advanced by tick() for this run, so t >= 1 here.
       dynamic: () => ({
-        lr: this.lr,
+        lr: this.lrOf(p),
         bc1: 1 - b1 ** Math.max(1, this.stepCount),
         bc2: 1 - b2 ** Math.max(1, this.stepCount),
       }),
@@ -115,7 +115,7 @@ export class Adam extends Optimizer {
 /** torch.optim.AdamW: decoupled weight decay (default 1e-2). */
 export class AdamW extends Adam {
   protected readonly decoupled = true;
-  constructor(params: ParamList, opts: AdamOptions = {}) {
+  constructor(params: Params, opts: AdamOptions = {}) {
     super(params, { weightDecay: 1e-2, ...opts });
   }
 }
@@ -139,7 +139,7 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? [] : ['momentum_buffer'];
   }
 
-  constructor(params: ParamList, opts: SgdOptions) {
+  constructor(params: Params, opts: SgdOptions) {
     super(params, opts.lr);
     this.momentum = opts.momentum ?? 0;
     this.weightDecay = opts.weightDecay ?? 0;
@@ -164,7 +164,7 @@ export class SGD extends Optimizer {
         weight_decay: this.weightDecay,
         nesterov: this.nesterov ? 1 : 0,
       },
-      dynamic: () => ({ lr: this.lr }),
+      dynamic: () => ({ lr: this.lrOf(p) }),
       bindings: buf ? [p, g, buf] : [p, g],
       grid: grid1d(floats(p)),
     };

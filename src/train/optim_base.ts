@@ -19,6 +19,19 @@ export const floats = (p: Tensor): number => p.size * (p.dtype === 'complex64' ?
 /** Parameters as a list, or as [name, tensor] pairs (a model's namedParameters()). */
 export type ParamList = readonly Tensor[] | readonly (readonly [string, Tensor])[];
 
+/** A parameter group with its own learning rate: PyTorch's `{ params, lr }`. */
+export interface ParamGroup {
+  readonly params: ParamList;
+  /** This group's learning rate; default the optimizer's `lr`. */
+  readonly lr?: number;
+}
+
+/** What an optimizer takes: one list, or parameter groups (PyTorch's `[{ params, lr }]` form). */
+export type Params = ParamList | readonly ParamGroup[];
+
+const isGroups = (p: Params): p is readonly ParamGroup[] =>
+  p.length > 0 && typeof p[0] === 'object' && !Array.isArray(p[0]) && 'params' in p[0];
+
 /**
  * An optimizer updates parameters in place on the GPU, inside a planned step: it is an UpdateSet,
  * so `rt.compile({ outputs: [loss], updates: [optimizer] })` appends its update dispatches after
@@ -34,12 +47,32 @@ export abstract class Optimizer {
   readonly names: readonly string[];
   protected readonly state = new Map<Tensor, Tensor[]>();
 
-  constructor(params: ParamList, lr: number) {
-    requireFinite(this.constructor.name, 'lr', lr);
-    if (lr < 0) throw new WgnoError(this.constructor.name, `lr must be >= 0, got ${lr}`);
+  /**
+   * Each parameter group's learning rate as a multiple of `lr`: a scheduler, a checkpoint or a
+   * user changing `lr` moves every group in proportion, as PyTorch's schedulers scale each
+   * group's lr.
+   */
+  private readonly lrScales: number[];
+  private readonly groupOf = new Map<Tensor, number>();
+
+  constructor(params: Params, lr: number) {
+    const op = this.constructor.name;
+    checkLr(op, 'lr', lr);
     this.lr = lr;
-    const pairs = params.map((p, i) =>
-      Array.isArray(p) ? (p as readonly [string, Tensor]) : ([`param${i}`, p as Tensor] as const),
+    const groups = isGroups(params) ? params : [{ params }];
+    this.lrScales = groups.map((g, i) => groupScale(op, i, g.lr, lr));
+    let count = 0;
+    const pairs = groups.flatMap((g, gi) =>
+      g.params.map((p) => {
+        const pair = Array.isArray(p)
+          ? (p as readonly [string, Tensor])
+          : ([`param${count}`, p as Tensor] as const);
+        count++;
+        if (this.groupOf.has(pair[1]))
+          throw new WgnoError(op, `parameter '${pair[0]}' appears in more than one group`);
+        this.groupOf.set(pair[1], gi);
+        return pair;
+      }),
     );
     this.params = pairs.map(([, t]) => t);
     this.names = pairs.map(([n]) => n);
@@ -55,7 +88,10 @@ export abstract class Optimizer {
 
   /** The in-place update dispatches; call after backward() so every parameter has a gradient. */
   updates(): Update[] {
-    return this.params.map((p, i) => {
+    // A parameter frozen since (requiresGrad false, Module.freeze) is left alone, as PyTorch
+    // skips a parameter whose grad is None; its old .grad belongs to another graph.
+    const live = this.params.flatMap((p, i) => (p.requiresGrad ? [[p, i] as const] : []));
+    return live.map(([p, i]) => {
       if (!p.grad)
         throw new WgnoError(
           this.constructor.name,
@@ -117,6 +153,37 @@ export abstract class Optimizer {
     this.tick();
   }
 
+  /** The number of parameter groups (1 when the optimizer was given one list). */
+  get groupCount(): number {
+    return this.lrScales.length;
+  }
+
+  /** The learning rate of parameter group `i` for the next run. */
+  groupLr(i: number): number {
+    this.checkGroup(i);
+    return this.lr * this.lrScales[i];
+  }
+
+  /** Set group `i`'s learning rate (it then follows changes of `lr` in proportion). */
+  setGroupLr(i: number, lr: number): void {
+    this.checkGroup(i);
+    checkLr(this.constructor.name, `group ${i} lr`, lr);
+    this.lrScales[i] = groupScale(this.constructor.name, i, lr, this.lr);
+  }
+
+  /** The learning rate of parameter p's group for the next run (the update kernels' uniform). */
+  protected lrOf(p: Tensor): number {
+    return this.lr * this.lrScales[this.groupOf.get(p) ?? 0];
+  }
+
+  private checkGroup(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.lrScales.length)
+      throw new WgnoError(
+        this.constructor.name,
+        `parameter group ${i} does not exist; there are ${this.lrScales.length}`,
+      );
+  }
+
   /** Advance the step count by one (what a run of a compiled step does, through beforeRun). */
   tick(): void {
     this.stepCount++;
@@ -125,4 +192,21 @@ export abstract class Optimizer {
   protected abstract readonly stateNames: readonly string[];
   protected abstract makeState(p: Tensor): Tensor[];
   protected abstract update(p: Tensor, g: Tensor, state: Tensor[]): Update;
+}
+
+function checkLr(op: string, name: string, lr: number): void {
+  requireFinite(op, name, lr);
+  if (lr < 0) throw new WgnoError(op, `${name} must be >= 0, got ${lr}`);
+}
+
+/** Group i's lr as a multiple of the optimizer's (1 when the group gives none). */
+function groupScale(op: string, i: number, groupLr: number | undefined, lr: number): number {
+  if (groupLr === undefined) return 1;
+  checkLr(op, `group ${i} lr`, groupLr);
+  if (lr === 0 && groupLr !== 0)
+    throw new WgnoError(
+      op,
+      `group ${i} lr ${groupLr} with an optimizer lr of 0: group learning rates are kept as multiples of lr, so give lr > 0`,
+    );
+  return lr === 0 ? 0 : groupLr / lr;
 }
