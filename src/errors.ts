@@ -3,6 +3,7 @@
  * rejected its input, so callers can tell a shape bug from a device problem.
  */
 export class WgnoError extends Error {
+  /** The operation or subsystem that threw, e.g. 'matmul', 'loadStateDict', 'device'. */
   readonly op: string;
   constructor(op: string, message: string) {
     super(`${op}: ${message}`);

@@ -36,6 +36,7 @@ export class NeighborCsr {
     return { rowSplits, index: new Int32Array(index.buffer, index.byteOffset, this.nnz) };
   }
 
+  /** Frees both GPU buffers; the CSR is unusable afterwards. */
   destroy(): void {
     this.rowSplits.destroy();
     this.index.destroy();

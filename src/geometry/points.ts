@@ -7,7 +7,9 @@ import { UniformLayout } from '../gpu/uniforms';
 
 /** Points as flat row-major coordinates [count, dim], dim 2 or 3. */
 export interface Points {
+  /** Row-major [count, dim]: point i is coords[dim * i .. dim * i + dim - 1]. */
   readonly coords: ArrayLike<number>;
+  /** 2 or 3. */
   readonly dim: number;
 }
 

@@ -17,20 +17,24 @@ import { transposeCsrReference } from './reference';
 export interface HostSegments {
   /** Number of rows (segments). */
   readonly rows: number;
-  /** [nnz]: the row of each edge, in edge order. */
+  /** Shape [nnz]: the row of each edge, in edge order. */
   readonly index: Int32Array;
-  /** [nnz]: edge ids grouped by row, ascending within a row. */
+  /** Shape [nnz]: edge ids grouped by row, ascending within a row. */
   readonly perm: Int32Array;
-  /** [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
+  /** Shape [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
   readonly splits: Int32Array;
 }
 
 export interface HostNeighborhoods {
   /** Queries m, data points n, edges nnz. */
   readonly m: number;
+  /** Data points. */
   readonly n: number;
+  /** Edges (query, neighbour) pairs. */
   readonly nnz: number;
+  /** The edges grouped by query (rows = m): what a reduction over neighbours reads. */
   readonly byQuery: HostSegments;
+  /** The same edges grouped by data point (rows = n): the transposed relation, for gradients. */
   readonly byPoint: HostSegments;
 }
 
@@ -129,7 +133,9 @@ export function uploadSegments(rt: Engine, s: HostSegments, label = 'segments'):
 export class Neighborhoods {
   /** Queries m, data points n, edges nnz. */
   readonly m: number;
+  /** Data points. */
   readonly n: number;
+  /** Edges (query, neighbour) pairs. */
   readonly nnz: number;
 
   constructor(

@@ -7,6 +7,7 @@ import { acquireNodeAdapter } from './node_adapter';
  * that browser bundles never reference Node-only modules).
  */
 export interface AcquireOptions {
+  /** Passed to `requestAdapter`: 'high-performance' asks for a discrete GPU where there are two. */
   powerPreference?: GPUPowerPreference;
 }
 

@@ -16,10 +16,15 @@ export interface InitOptions extends AcquireOptions {
 
 /** Counters for tests and benchmarks: replaying a step must not move the creation counters. */
 export interface RuntimeStats {
+  /** GPU buffers created on this device. */
   buffersCreated: number;
+  /** Bind groups created. */
   bindGroupsCreated: number;
+  /** Compute and render pipelines created (cache misses). */
   pipelinesCreated: number;
+  /** Command buffers submitted to the queue. */
   submits: number;
+  /** Compute dispatches recorded into submitted command buffers. */
   dispatches: number;
 }
 
@@ -30,6 +35,7 @@ export interface RuntimeStats {
  * It knows nothing of tensors or graphs; `Runtime` (src/runtime/runtime.ts) builds on it.
  */
 export class Gpu {
+  /** Creation and submit counters since init (tests check that replays create nothing). */
   readonly stats: RuntimeStats = {
     buffersCreated: 0,
     bindGroupsCreated: 0,
@@ -50,7 +56,9 @@ export class Gpu {
   private readonly releasers = new Set<() => void>();
 
   constructor(
+    /** The WebGPU device everything runs on (for interop with your own WebGPU code). */
     readonly device: GPUDevice,
+    /** Vendor and architecture of the adapter (e.g. 'google' / 'swiftshader' on CPU fallbacks). */
     readonly adapterInfo: GPUAdapterInfo,
     private keepAlive: unknown,
     opts: InitOptions,
@@ -70,7 +78,10 @@ export class Gpu {
   /** Run `release` when this device is destroyed (unless `forget` was called first). */
   onDestroy(release: () => void): { forget(): void } {
     this.releasers.add(release);
-    return { forget: () => void this.releasers.delete(release) };
+    return {
+      /** Unregisters `release`: call it when the object was destroyed some other way. */
+      forget: () => void this.releasers.delete(release),
+    };
   }
 
   /** True when the optional feature was granted (timestamp-query, shader-f16, subgroups). */
@@ -101,11 +112,13 @@ export class Gpu {
     }
   }
 
+  /** Queue a write of `data` to the start of `buffer` (ordered before later submits). */
   writeBuffer(buffer: GPUBuffer, data: Float32Array): void {
     this.assertUsable('write');
     this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
+  /** A buffer within the device's maxBufferSize (a WgnoError naming the label otherwise), counted. */
   createBuffer(desc: GPUBufferDescriptor): GPUBuffer {
     const max = this.device.limits.maxBufferSize;
     if (desc.size > max)
@@ -117,11 +130,13 @@ export class Gpu {
     return this.device.createBuffer(desc);
   }
 
+  /** A bind group, counted in `stats`. */
   createBindGroup(desc: GPUBindGroupDescriptor): GPUBindGroup {
     this.stats.bindGroupsCreated++;
     return this.device.createBindGroup(desc);
   }
 
+  /** Submits one command buffer holding `dispatches` compute dispatches (counted in `stats`). */
   submit(cmd: GPUCommandBuffer, dispatches: number): void {
     this.stats.submits++;
     this.stats.dispatches += dispatches;
@@ -175,6 +190,10 @@ export class Gpu {
     }
   }
 
+  /**
+   * Throws DeviceLostError when the device is gone, or a WgnoError for an uncaptured GPU error
+   * since the last check, naming `what` was being attempted.
+   */
   assertUsable(what: string): void {
     if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
     this.throwUncaptured(what);

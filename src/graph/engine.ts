@@ -12,6 +12,7 @@ export interface CompileOptions {
    * optimizer (`updates: [adam]`), whose `beforeRun` hook runs before every run.
    */
   updates?: readonly (Update | UpdateSet)[];
+  /** Names the step's GPU objects (buffers, pipelines) in error messages and profiles. */
   label?: string;
 }
 

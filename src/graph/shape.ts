@@ -7,11 +7,14 @@ import { WgnoError, fmtShape } from '../errors';
 export type DType = FloatDType | 'i32';
 /** The value dtypes: what parameters, activations and gradients hold. */
 export type FloatDType = 'f32' | 'complex64';
+/** Dimensions of a tensor, outermost first (row-major); [] is a scalar. */
 export type Shape = readonly number[];
 
 /** Shape and dtype of a tensor, the unit every shape rule works on. */
 export interface TensorSpec {
+  /** Dimensions, row-major. */
   readonly shape: Shape;
+  /** Element type. */
   readonly dtype: DType;
 }
 

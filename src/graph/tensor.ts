@@ -20,8 +20,11 @@ export interface Location {
  * Layout: row-major, channel-first; complex64 is interleaved (re, im) f32 pairs.
  */
 export class Tensor implements TensorSpec {
+  /** Unique per process, in creation order (graphs sort by it). */
   readonly id = nextId++;
+  /** Dimensions, row-major. */
   readonly shape: Shape;
+  /** Element type. */
   readonly dtype: DType;
   /** The gradient of the last `backward()` that reached this tensor (a lazy tensor). */
   grad: Tensor | null = null;
@@ -36,11 +39,16 @@ export class Tensor implements TensorSpec {
   private destroyed = false;
 
   constructor(
+    /** The runtime that owns it. */
     readonly rt: Engine,
     spec: TensorSpec,
+    /** The op that computes it; null for a leaf (data uploaded by the user). */
     readonly op: OpName | null,
+    /** The op's input tensors. */
     readonly inputs: readonly Tensor[],
+    /** The op's attributes (axes, flags, ...), as its definition declares them. */
     readonly attrs: unknown,
+    /** Whether `backward()` computes a gradient for it (and for what depends on it). */
     public requiresGrad: boolean,
     /** Leaf storage; null for computed tensors. */
     readonly buffer: GPUBuffer | null,
@@ -51,6 +59,7 @@ export class Tensor implements TensorSpec {
     this.dtype = spec.dtype;
   }
 
+  /** True for data made by `rt.tensor()` / `rt.zeros()` (no op computes it). */
   get isLeaf(): boolean {
     return this.op === null;
   }
@@ -58,9 +67,11 @@ export class Tensor implements TensorSpec {
   get size(): number {
     return numel(this.shape);
   }
+  /** Bytes of its storage (size times 4, 8 for complex64). */
   get bytes(): number {
     return byteSize(this);
   }
+  /** True after `destroy()`. */
   get isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -138,6 +149,7 @@ export class Tensor implements TensorSpec {
     this.location = null;
   }
 
+  /** Throws a WgnoError naming `what` when the tensor was destroyed. */
   assertAlive(what: string): void {
     if (this.destroyed) {
       throw new WgnoError(

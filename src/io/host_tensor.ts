@@ -8,8 +8,11 @@ import { WgnoError, fmtShape } from '../errors';
  * complex64 and the one wgno's spectral kernels read.
  */
 export interface HostTensor {
+  /** complex64 stores interleaved (re, im) pairs: data holds 2 floats per element. */
   dtype: 'f32' | 'complex64';
+  /** Dimensions, row-major (the last varies fastest). */
   shape: number[];
+  /** The values, row-major. */
   data: Float32Array;
 }
 

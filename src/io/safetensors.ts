@@ -49,7 +49,9 @@ interface Entry {
 
 /** A parsed safetensors file: its tensors and its `__metadata__` (empty if the file has none). */
 export interface SafetensorsFile {
+  /** Every tensor by name, in file order. */
   tensors: Map<string, HostTensor>;
+  /** The header's `__metadata__` (string values); empty when absent. */
   metadata: Record<string, string>;
 }
 

@@ -14,14 +14,23 @@ import { checkResolution, requireConfig } from './checks';
 
 /** neuraloperator's FNO constructor arguments in camelCase, with the same defaults. */
 export interface FNOConfig {
+  /** Fourier modes kept per spatial axis (n_modes); its length is the number of spatial dims. */
   nModes: readonly number[];
+  /** Input channels, not counting the grid embedding's coordinates. */
   inChannels: number;
+  /** Output channels. */
   outChannels: number;
+  /** Width of the Fourier blocks. */
   hiddenChannels: number;
+  /** Fourier blocks. Default 4. */
   nLayers?: number;
+  /** Hidden width of the lifting MLP over hiddenChannels. Default 2. */
   liftingChannelRatio?: number;
+  /** Hidden width of the projection MLP over hiddenChannels. Default 2. */
   projectionChannelRatio?: number;
+  /** 'grid' (default) appends each point's coordinates in [0, 1) as channels; null appends none. */
   positionalEmbedding?: 'grid' | null;
+  /** Hidden width of each block's channel MLP over hiddenChannels. Default 0.5. */
   channelMlpExpansion?: number;
   /** Fraction of each spatial size zero-padded on both sides after lifting (neuraloperator domain_padding). */
   domainPadding?: number | null;
@@ -76,6 +85,7 @@ function positiveInt(name: string, v: unknown): number {
  * const y = model.forward(rt.tensor(data, [4, 3, 64, 64]));
  */
 export class FNO extends Module {
+  /** The config with every default filled in. */
   readonly config: Required<
     Omit<FNOConfig, 'domainPadding' | 'factorization' | 'positionalEmbedding'>
   > &
@@ -178,11 +188,17 @@ export class FNO extends Module {
 
 /** The Fourier blocks' settings (neuraloperator FNOBlocks with in = out = channels). */
 export interface FNOBlocksConfig {
+  /** Width of every block (input and output channels). */
   channels: number;
+  /** Fourier modes kept per spatial axis. */
   nModes: readonly number[];
+  /** Blocks. */
   nLayers: number;
+  /** Hidden width of each block's channel MLP over `channels`. */
   channelMlpExpansion: number;
+  /** null: dense spectral weights; 'tucker': Tucker-factorized ones. */
   factorization: 'tucker' | null;
+  /** Tucker rank (see FNOConfig.rank); unused when dense. */
   rank: number | readonly number[];
 }
 
@@ -209,6 +225,7 @@ export class FNOBlocks extends Module {
   constructor(
     rt: Runtime,
     rng: Rng,
+    /** The blocks' configuration, as given. */
     readonly config: FNOBlocksConfig,
   ) {
     super(rt);

@@ -22,6 +22,7 @@ import { ginoSettings, type GINOConfig, type GINOSettings } from './gino_config'
 
 export type { GINOConfig, GINOSettings } from './gino_config';
 
+/** What `GINO.forward` takes: the geometries, their neighbourhoods and the input function. */
 export interface GINOInputs {
   /** Input point cloud [nIn, gnoCoordDim] (neuraloperator's input_geom). */
   inputGeom: Coordinates;
@@ -71,9 +72,11 @@ function gnoBlock(rt: Runtime, s: GINOSettings, io: 'in' | 'out', inC: number, o
  *   x, inNeighbors, outNeighbors }); // x [batch, nIn, 1]: out [batch, nOut, 1]
  */
 export class GINO extends Module {
+  /** The config with every default filled in. */
   readonly config: GINOSettings;
   /** Channels the input GNO produces, and the FNO lifting's input (+ latent features). */
   readonly gnoInOutChannels: number;
+  /** Input channels of the FNO lifting: gnoInOutChannels plus latentFeatureChannels. */
   readonly fnoInChannels: number;
   private readonly gnoIn: GNOBlock;
   private readonly lifting: ChannelMLP;

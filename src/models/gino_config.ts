@@ -8,33 +8,55 @@ import type { TransformType } from '../nn/integral_transform';
  * weights, FNO skips 'linear' and 'soft-gating', GELU); an unknown key is an error.
  */
 export interface GINOConfig {
+  /** Channels of the input function x at the input points. */
   inChannels: number;
+  /** Channels of the output at the output queries. */
   outChannels: number;
+  /** Channels of optional features on the latent grid, after the input GNO's. Default null. */
   latentFeatureChannels?: number | null;
+  /** Hidden width of the projection MLP over fnoHiddenChannels. Default 4. */
   projectionChannelRatio?: number;
+  /** Dimension of the points and of the latent grid (2 or 3). Default 3. */
   gnoCoordDim?: number;
+  /** Radius of the input GNO: input points around each latent point. Default 0.033. */
   inGnoRadius?: number;
+  /** Radius of the output GNO: latent points around each output query. Default 0.033. */
   outGnoRadius?: number;
+  /** Kernel form of the input GNO (see TransformType). Default 'linear'. */
   inGnoTransformType?: TransformType;
+  /** Kernel form of the output GNO. Default 'linear'. */
   outGnoTransformType?: TransformType;
+  /** Embedding of the input GNO's coordinates; null: raw coordinates. Default 'transformer'. */
   inGnoPosEmbedType?: 'transformer' | 'nerf' | null;
+  /** Embedding of the output GNO's coordinates; null: raw coordinates. Default 'transformer'. */
   outGnoPosEmbedType?: 'transformer' | 'nerf' | null;
+  /** Channels the input GNO writes onto the latent grid (nonlinear kernels: inChannels). Default 3. */
   fnoInChannels?: number;
+  /** Fourier modes kept per latent grid axis (one per axis). Default [16, 16, 16]. */
   fnoNModes?: readonly number[];
+  /** Width of the FNO blocks. Default 64. */
   fnoHiddenChannels?: number;
+  /** Hidden width of the FNO lifting MLP over fnoHiddenChannels. Default 2. */
   fnoLiftingChannelRatio?: number;
+  /** Fourier blocks. Default 4. */
   fnoNLayers?: number;
+  /** Channels of the positional embedding of each coordinate. Default 32. */
   gnoEmbedChannels?: number;
+  /** The embedding's max_positions (its longest wavelength). Default 10000. */
   gnoEmbedMaxPositions?: number;
+  /** Hidden widths of the input GNO's kernel MLP. Default [80, 80, 80]. */
   inGnoChannelMlpHiddenLayers?: readonly number[];
+  /** Hidden widths of the output GNO's kernel MLP. Default [512, 256]. */
   outGnoChannelMlpHiddenLayers?: readonly number[];
   /** 'latent_embed' or 'both': tanh of the latent embedding before the output GNO. */
   outGnoTanh?: 'latent_embed' | 'both' | null;
+  /** Hidden width of each FNO block's channel MLP over fnoHiddenChannels. Default 0.5. */
   fnoChannelMlpExpansion?: number;
   /** Seed of the parameter initialisation (wgno only). */
   seed?: number;
 }
 
+/** GINOConfig with every default filled in (`GINO.config`). */
 export type GINOSettings = Readonly<Required<GINOConfig>>;
 
 const DEFAULTS: Omit<GINOSettings, 'inChannels' | 'outChannels'> = {

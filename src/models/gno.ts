@@ -19,7 +19,9 @@ import { requireConfig } from './checks';
 
 /** The GNO model's settings (camelCase, neuraloperator-style names). */
 export interface GNOConfig {
+  /** Channels of f at each point. */
   inChannels: number;
+  /** Channels of the output at each point. */
   outChannels: number;
   /** Width h of the integral layers. */
   hiddenChannels: number;
@@ -31,13 +33,17 @@ export interface GNOConfig {
   nLayers?: number;
   /** Lifting MLP hidden width = trunc(ratio * h) (default 2); 0: a single linear layer. */
   liftingChannelRatio?: number;
+  /** Projection MLP hidden width = trunc(ratio * h) (default 2); 0: a single linear layer. */
   projectionChannelRatio?: number;
   /** Of every integral layer (defaults 'linear' and 'mean', as the original kernel network). */
   transformType?: TransformType;
+  /** 'mean' (default) averages over each ball's neighbours; 'sum' adds them. */
   reduction?: 'sum' | 'mean';
   /** Default null: the kernel reads raw coordinates. */
   posEmbeddingType?: 'transformer' | 'nerf' | null;
+  /** Frequency levels per coordinate of the positional embedding (default 32). */
   posEmbeddingChannels?: number;
+  /** Base of the 'transformer' embedding's wavelengths (default 10000). */
   posEmbeddingMaxPositions?: number;
   /** Kernel MLP hidden widths (default [2h, 2h]); see GNOBlockConfig.channelMlpLayers. */
   kernelMlpLayers?: readonly number[];
@@ -65,7 +71,11 @@ export interface GNOConfig {
  * const u = gno.forward({ points, f, neighbors: nb }); // f [batch, 200, 1]: [batch, 200, 1]
  */
 export class GNO extends Module {
-  readonly config: Readonly<GNOConfig> & { readonly nLayers: number };
+  /** The config as given, with nLayers filled in. */
+  readonly config: Readonly<GNOConfig> & {
+    /** Integral layers. */
+    readonly nLayers: number;
+  };
   private readonly lifting: LinearChannelMLP;
   private readonly blocks: GNOBlock[] = [];
   private readonly skips: Tensor[] = [];

@@ -3,7 +3,10 @@ import { requireConfig } from './checks';
 import { FNO, type FNOConfig } from './fno';
 
 /** TFNO's config: FNO's, with the factorization fixed to Tucker. */
-export type TFNOConfig = Omit<FNOConfig, 'factorization'> & { factorization?: 'tucker' };
+export type TFNOConfig = Omit<FNOConfig, 'factorization'> & {
+  /** Always 'tucker' (the only value allowed). */
+  factorization?: 'tucker';
+};
 
 /**
  * neuraloperator 2.0.0's TFNO: an FNO with Tucker-factorized spectral weights

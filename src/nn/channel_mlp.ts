@@ -23,6 +23,7 @@ export class ChannelMLP extends Module {
     }
   }
 
+  /** x [batch, layers[0], ...spatial] -> [batch, layers[last], ...spatial]. */
   forward(x: Tensor): Tensor {
     this.layers.forEach(({ w, b, cout, cin }, k) => {
       x = channelLinear(x, reshapeWeight(w, cout, cin), b);

@@ -16,6 +16,7 @@ export class GridEmbedding {
 
   constructor(private readonly rt: Runtime) {}
 
+  /** x [batch, c, n_1, ..., n_d] -> [batch, c + d, n_1, ..., n_d]: the coordinates appended. */
   forward(x: Tensor): Tensor {
     const [b, , ...spatial] = x.shape;
     const key = spatial.join('x');
@@ -47,6 +48,7 @@ export interface SinusoidalEmbeddingConfig {
   inChannels: number;
   /** Frequency levels L per coordinate (neuraloperator's num_frequencies). */
   numFrequencies: number;
+  /** 'transformer' (default): wavelengths up to maxPositions; 'nerf': frequencies 2^k pi. */
   embeddingType?: 'transformer' | 'nerf';
   /** Base of the transformer-style wavelengths (default 10000). */
   maxPositions?: number;
@@ -73,8 +75,11 @@ export interface SinusoidalEmbeddingConfig {
  * sum(emb.embedTensor(p)).backward(); // p.grad [2, 2]
  */
 export class SinusoidalEmbedding {
+  /** Coordinate dimension d. */
   readonly inChannels: number;
+  /** Frequency levels L per coordinate (2 L output channels per coordinate). */
   readonly numFrequencies: number;
+  /** The frequency ladder (see SinusoidalEmbeddingConfig). */
   readonly embeddingType: 'transformer' | 'nerf';
   readonly maxPositions: number;
   /** Angular frequencies w_k, k = 0..L-1. */

@@ -20,17 +20,21 @@ import { Module } from './module';
 export interface GNOBlockConfig {
   /** Channels of f (read only by the nonlinear forms, whose kernel takes f(y_j)). */
   inChannels: number;
+  /** Channels of the output (the kernel MLP's last width). */
   outChannels: number;
   /** Dimension of the points y and x. */
   coordDim: number;
   /** The neighbourhood radius the caller's search uses (kept for it; not read here). */
   radius: number;
+  /** The kernel's form (see TransformType). Default 'linear'. */
   transformType?: TransformType;
+  /** How each query's neighbour terms are combined. Default 'sum'. */
   reduction?: 'sum' | 'mean';
   /** Default 'transformer'; null: the kernel reads the raw coordinates. */
   posEmbeddingType?: 'transformer' | 'nerf' | null;
   /** Frequency levels per coordinate (default 32). */
   posEmbeddingChannels?: number;
+  /** Base of the 'transformer' embedding's wavelengths (default 10000). */
   posEmbeddingMaxPositions?: number;
   /**
    * Kernel MLP widths (default [128, 256, 128]). As neuraloperator: the kernel input width is
@@ -48,6 +52,7 @@ export interface GNOBlockConfig {
  */
 export type Coordinates = ArrayLike<number> | Tensor;
 
+/** What `GNOBlock.forward` takes: the points, their neighbourhoods and the function. */
 export interface GNOBlockInputs {
   /** Data points [n, coordDim]. */
   y: Coordinates;
@@ -100,10 +105,14 @@ function blockSettings(cfg: GNOBlockConfig): GNOBlock['config'] {
  * const out = gno.forward({ y: yCoords, x: xCoords, fY, neighbors: nb }); // fY [100, 3]: [m, 3]
  */
 export class GNOBlock extends Module {
+  /** The config with every default filled in. */
   readonly config: Readonly<Required<Omit<GNOBlockConfig, 'posEmbeddingType'>>> & {
+    /** The coordinates' embedding; null: raw coordinates. */
     readonly posEmbeddingType: 'transformer' | 'nerf' | null;
   };
+  /** The coordinates' embedding (no parameters), or null. */
   readonly posEmbedding: SinusoidalEmbedding | null;
+  /** The kernel integral (parameters under `integral_transform.`). */
   readonly integralTransform: IntegralTransform;
 
   constructor(rt: Runtime, cfg: GNOBlockConfig) {

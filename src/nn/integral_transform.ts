@@ -26,6 +26,10 @@ import { gelu } from '../ops/unary';
 import { Rng } from '../random';
 import { Module, uniformInit } from './module';
 
+/**
+ * The kernel integral's form, over each query x's neighbours y: 'linear' (default): sum of k(y, x) f(y); 'linear_kernelonly': sum of k(y, x);
+ * 'nonlinear': sum of k(y, x, f(y)) f(y); 'nonlinear_kernelonly': sum of k(y, x, f(y)).
+ */
 export type TransformType = 'linear_kernelonly' | 'linear' | 'nonlinear_kernelonly' | 'nonlinear';
 const TRANSFORM_TYPES: readonly TransformType[] = [
   'linear_kernelonly',
@@ -44,6 +48,7 @@ export class LinearChannelMLP extends Module {
   constructor(
     rt: Runtime,
     rng: Rng,
+    /** Sizes [in, hidden..., out]. */
     readonly layers: readonly number[],
   ) {
     super(rt);
@@ -60,6 +65,7 @@ export class LinearChannelMLP extends Module {
     }
   }
 
+  /** x [rows, layers[0]] -> [rows, layers[last]]. */
   forward(x: Tensor): Tensor {
     this.fcs.forEach(({ w, b }, k) => {
       x = matmul(x, w, { transB: true, bias: b });
@@ -73,12 +79,15 @@ export class LinearChannelMLP extends Module {
 export interface IntegralTransformConfig {
   /** Kernel MLP sizes [in, hidden..., out]; in = dim(y) + dim(x) (+ dim(f) for nonlinear forms). */
   channelMlpLayers: readonly number[];
+  /** The kernel's form (see TransformType). Default 'linear'. */
   transformType?: TransformType;
+  /** How each query's neighbour terms are combined. Default 'sum'. */
   reduction?: 'sum' | 'mean';
   /** Seed of the parameter initialisation (wgno only). */
   seed?: number;
 }
 
+/** What `IntegralTransform.forward` takes: points, neighbourhoods, function, edge weights. */
 export interface IntegralTransformInputs {
   /** Data points [n, d1]. */
   y: Tensor;
@@ -104,8 +113,11 @@ export interface IntegralTransformInputs {
  * const out = gno.forward({ y, x, fY, neighbors: nb }); // y [12, 2], x [m, 2], fY [12, 3]: [m, 3]
  */
 export class IntegralTransform extends Module {
+  /** The kernel's form. */
   readonly transformType: TransformType;
+  /** How neighbour terms are combined. */
   readonly reduction: 'sum' | 'mean';
+  /** The kernel MLP k (parameters under `channel_mlp.`). */
   readonly channelMlp: LinearChannelMLP;
 
   constructor(rt: Runtime, config: IntegralTransformConfig) {

@@ -25,6 +25,7 @@ export interface SpectralConvOptions {
  * `weight.`, and how it contracts a spectrum's kept modes. The layer around it is the same for all.
  */
 export interface SpectralWeight {
+  /** 'dense': one complex tensor; 'tucker': a core and one factor per mode. */
   readonly factorization: 'dense' | 'tucker';
   /**
    * true: `contract` takes the kept window gathered, [B, in, k_1, ..., k_d] (frequency -(k//2)
@@ -45,6 +46,7 @@ export type ComplexParam = (name: string, data: Float32Array, shape: readonly nu
 export class DenseSpectralWeight implements SpectralWeight {
   readonly factorization = 'dense';
   readonly windowed = false;
+  /** complex64 (in, out, k_1, ..., k_d), state_dict name `weight.tensor`. */
   readonly tensor: Tensor;
 
   /** neuraloperator: entries ~ std * N(0, 1), real and imaginary parts drawn independently. */
@@ -78,7 +80,9 @@ export class DenseSpectralWeight implements SpectralWeight {
  * const y = conv.forward(x); // x [batch, 8, 64, 64] -> [batch, 8, 64, 64]
  */
 export class SpectralConv extends Module {
+  /** The spectral weight, dense or factorized (parameters under `weight.`). */
   readonly weight: SpectralWeight;
+  /** Per output channel, (out, 1, ..., 1), added after the inverse transform. */
   readonly bias: Tensor;
   /** Kept modes per spatial axis: nModes, with md // 2 + 1 half-spectrum bins along the last. */
   readonly kept: number[];
@@ -88,8 +92,11 @@ export class SpectralConv extends Module {
   constructor(
     rt: Runtime,
     rng: Rng,
+    /** Input channels. */
     readonly inChannels: number,
+    /** Output channels. */
     readonly outChannels: number,
+    /** Fourier modes kept per spatial axis (neuraloperator's n_modes). */
     readonly nModes: readonly number[],
     options: SpectralConvOptions = {},
   ) {

@@ -70,11 +70,15 @@ export function tuckerRank(shape: readonly number[], rank: number | readonly num
  * products are real matmuls, so autodiff gives the gradients of the core and every factor.
  */
 export class TuckerSpectralWeight {
+  /** Always 'tucker'. */
   readonly factorization = 'tucker';
+  /** true: contract() takes the kept window gathered (see SpectralWeight.windowed). */
   readonly windowed = true;
   /** The Tucker rank (r_in, r_out, r_1, ..., r_d). */
   readonly rank: number[];
+  /** complex64 core (r_in, r_out, r_1, ..., r_d), `weight.core`. */
   readonly core: Tensor;
+  /** complex64 factors (size_j, r_j), j = 0 .. d + 1, `weight.factors.factor_{j}`. */
   readonly factors: Tensor[];
 
   /**

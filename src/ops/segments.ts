@@ -21,11 +21,11 @@ import { requireF32 } from './elementwise';
 export interface Segments {
   /** Number of rows (segments). */
   readonly rows: number;
-  /** [nnz]: the row of each edge, in edge order. */
+  /** Shape [nnz]: the row of each edge, in edge order. */
   readonly index: Tensor;
-  /** [nnz]: edge ids grouped by row, ascending within a row. */
+  /** Shape [nnz]: edge ids grouped by row, ascending within a row. */
   readonly perm: Tensor;
-  /** [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
+  /** Shape [rows + 1]: row r's edges are perm[splits[r] .. splits[r + 1] - 1]. */
   readonly splits: Tensor;
 }
 
