@@ -29,8 +29,11 @@ export interface UpdateSet {
   beforeRun?(): void;
 }
 
+/** What the planner made of a graph: the dispatches in order and the buffers they share. */
 export interface Plan {
+  /** Every kernel dispatch of the step, in execution order. */
   readonly dispatches: readonly PlannedDispatch[];
+  /** Size of each slot buffer that intermediates are packed into. */
   readonly slotBytes: readonly number[];
   /** Storage of every computed tensor the plan keeps to the end (outputs). */
   readonly outputs: ReadonlyMap<Tensor, Storage>;
