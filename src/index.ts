@@ -20,7 +20,7 @@ export { fill } from './ops/fill';
 export * from './ops/unary';
 export { add, sub, mul, div, pow } from './ops/binary';
 export { Adam, AdamW, SGD, StepLR, type AdamOptions, type SgdOptions } from './train/optim';
-export { Optimizer, type ParamList } from './train/optim_base';
+export { Optimizer, type ParamList, type ParamGroup, type Params } from './train/optim_base';
 export { evaluateReference } from './graph/reference';
 export { Rng } from './random';
 export { sum, mean, l2Norm } from './ops/reduce';
@@ -44,6 +44,7 @@ export {
 } from './train/losses';
 export { Module } from './nn/module';
 export { ChannelMLP } from './nn/channel_mlp';
+export { FNN, activate, type FNNConfig, type Activation, type Initializer } from './nn/fnn';
 export {
   SpectralConv,
   TuckerSpectralConv,
@@ -68,6 +69,12 @@ export {
 } from './nn/gno_block';
 export { GINO, type GINOConfig, type GINOInputs, type GINOSettings } from './models/gino';
 export { GNO, type GNOConfig } from './models/gno';
+export {
+  DeepONet,
+  DeepONetCartesianProd,
+  type DeepONetConfig,
+  type MultiOutputStrategy,
+} from './models/deeponet';
 export {
   buildCsr,
   neighborhoods,
@@ -137,6 +144,13 @@ export {
   type DarcyDatasetOptions,
 } from './pde/darcy_dataset';
 export { sampleGrfNeumann, type NeumannGrfOptions } from './pde/grf_neumann';
+export { Grf1d, type Grf1dOptions } from './pde/grf1d';
+export {
+  antiderivativeData,
+  type AntiderivativeOptions,
+  type AntiderivativeData,
+} from './pde/antiderivative';
+export { uniformPoints, latinHypercube, type Box } from './pde/collocation';
 export { samplePointCloud, type PointCloud, type PointCloudOptions } from './pde/point_cloud';
 export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
