@@ -1,6 +1,6 @@
 /**
- * `wgno train`'s config file, validated by a zod schema: every error names the key, what it must
- * be and the value found, e.g. `train.json: 'epochs' must be an integer >= 1, got "x"`.
+ * The training commands' config files, validated by zod schemas: every error names the key, what
+ * it must be and the value found, e.g. `train.json: 'epochs' must be an integer >= 1, got "x"`.
  */
 import { z } from 'zod';
 import { WgnoError } from '../errors';
@@ -8,13 +8,14 @@ import type { FNOConfig } from '../models/fno';
 import { readInputFile } from './files';
 
 /** Leaf schemas carry their expectation as the message, so the error can say "must be <message>". */
-const int = (min: number) => {
+export const int = (min: number) => {
   const rule = `an integer >= ${min}`;
   return z.number({ error: rule }).int({ error: rule }).min(min, { error: rule });
 };
-const positive = z.number({ error: 'a number > 0' }).positive({ error: 'a number > 0' });
-const nonNegative = z.number({ error: 'a number >= 0' }).min(0, { error: 'a number >= 0' });
-const path = z.string({ error: 'a path (string)' }).min(1, { error: 'a non-empty path' });
+export const positive = z.number({ error: 'a number > 0' }).positive({ error: 'a number > 0' });
+export const nonNegative = z.number({ error: 'a number >= 0' }).min(0, { error: 'a number >= 0' });
+export const integer = z.number({ error: 'an integer' }).int({ error: 'an integer' });
+export const path = z.string({ error: 'a path (string)' }).min(1, { error: 'a non-empty path' });
 
 /** FNO options of the config; inChannels and outChannels come from the rollout (tIn, 1). */
 const modelSchema = z.strictObject(
@@ -58,7 +59,7 @@ const trainSchema = z.strictObject(
     weightDecay: nonNegative.default(1e-4),
     stepSize: int(1).default(100),
     gamma: positive.default(0.5),
-    seed: z.number({ error: 'an integer' }).int({ error: 'an integer' }).default(0),
+    seed: integer.default(0),
     /** Output folder. */
     out: path,
   },
@@ -76,18 +77,29 @@ function valueAt(raw: unknown, keys: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** Valid keys of the object schema at `keys` (the top level or `model`), for the error. */
-function validKeys(keys: readonly PropertyKey[]): string {
-  const shape = keys.length ? modelSchema.shape : trainSchema.shape;
-  return Object.keys(shape).join(', ');
+/** The object schema's keys at `keys` inside `schema` (through optional/default/nullable). */
+function validKeys(schema: z.ZodType, keys: readonly PropertyKey[]): string {
+  type Node = { shape?: Record<string, Node>; unwrap?: () => Node };
+  const unwrap = (n: Node | undefined) => {
+    while (n && !n.shape && typeof n.unwrap === 'function') n = n.unwrap();
+    return n;
+  };
+  let node = unwrap(schema as unknown as Node);
+  for (const k of keys) node = unwrap(node?.shape?.[String(k)]);
+  return node?.shape ? Object.keys(node.shape).join(', ') : '(see the README)';
 }
 
 /** One line for the first problem of a config. */
-export function describeIssue(name: string, raw: unknown, issue: z.core.$ZodIssue): string {
+export function describeIssue(
+  schema: z.ZodType,
+  name: string,
+  raw: unknown,
+  issue: z.core.$ZodIssue,
+): string {
   const at = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const key = [...issue.path.map(String), issue.keys[0]].join('.');
-    return `${name}: unknown key '${key}'; valid keys${at ? ` of '${at}'` : ''}: ${validKeys(issue.path)}`;
+    return `${name}: unknown key '${key}'; valid keys${at ? ` of '${at}'` : ''}: ${validKeys(schema, issue.path)}`;
   }
   const value = valueAt(raw, issue.path);
   if (!at) return `${name}: the config must be ${issue.message}, got ${JSON.stringify(value)}`;
@@ -95,21 +107,25 @@ export function describeIssue(name: string, raw: unknown, issue: z.core.$ZodIssu
   return `${name}: '${at}' must be ${issue.message}, got ${JSON.stringify(value)}`;
 }
 
-/** Checks a parsed config; unknown keys are errors. */
-export function parseTrainConfig(raw: unknown, name: string): TrainConfig {
-  const r = trainSchema.safeParse(raw);
-  if (!r.success) throw new WgnoError('train', describeIssue(name, raw, r.error.issues[0]));
-  return r.data as TrainConfig;
-}
-
-/** Reads and checks a training config file (JSON). */
-export async function readTrainConfig(file: string): Promise<TrainConfig> {
-  const text = new TextDecoder().decode(await readInputFile('train', file, 'the config'));
+/** Reads a JSON config file and checks it against `schema`; errors are WgnoErrors of `op`. */
+export async function readConfig<S extends z.ZodType>(
+  op: string,
+  file: string,
+  schema: S,
+): Promise<z.output<S>> {
+  const text = new TextDecoder().decode(await readInputFile(op, file, 'the config'));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new WgnoError('train', `${file} is not JSON: ${(e as Error).message}`);
+    throw new WgnoError(op, `${file} is not JSON: ${(e as Error).message}`);
   }
-  return parseTrainConfig(raw, file);
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new WgnoError(op, describeIssue(schema, file, raw, r.error.issues[0]));
+  return r.data;
+}
+
+/** Reads and checks `wgno train`'s config file (JSON); unknown keys are errors. */
+export async function readTrainConfig(file: string): Promise<TrainConfig> {
+  return (await readConfig('train', file, trainSchema)) as TrainConfig;
 }
