@@ -25,6 +25,7 @@ export interface HostSegments {
   readonly splits: Int32Array;
 }
 
+/** Neighbourhoods on the CPU, validated: both groupings of the same (query, point) edges. */
 export interface HostNeighborhoods {
   /** Queries m, data points n, edges nnz. */
   readonly m: number;

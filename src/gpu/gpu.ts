@@ -76,12 +76,12 @@ export class Gpu {
   }
 
   /** Run `release` when this device is destroyed (unless `forget` was called first). */
-  onDestroy(release: () => void): { forget(): void } {
+  onDestroy(release: () => void): {
+    /** Unregisters `release`: call it when the object was destroyed some other way. */
+    forget(): void;
+  } {
     this.releasers.add(release);
-    return {
-      /** Unregisters `release`: call it when the object was destroyed some other way. */
-      forget: () => void this.releasers.delete(release),
-    };
+    return { forget: () => void this.releasers.delete(release) };
   }
 
   /** True when the optional feature was granted (timestamp-query, shader-f16, subgroups). */

@@ -10,14 +10,19 @@ import { FNO, type FNOConfig } from './fno';
 
 /** `wgno train`'s config.json: the model, and the rollout window it was trained with. */
 export interface SavedFNOConfig {
+  /** The FNO's constructor config. */
   model: FNOConfig;
   /** Input time steps (channels) and steps predicted per call. */
   tIn?: number;
+  /** Rollout steps it was trained over. */
   tOut?: number;
 }
 
+/** What `loadFNO` returns. */
 export interface LoadedFNO {
+  /** The model, its weights loaded. */
   fno: FNO;
+  /** The parsed config.json. */
   config: SavedFNOConfig;
 }
 

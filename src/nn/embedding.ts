@@ -81,6 +81,7 @@ export class SinusoidalEmbedding {
   readonly numFrequencies: number;
   /** The frequency ladder (see SinusoidalEmbeddingConfig). */
   readonly embeddingType: 'transformer' | 'nerf';
+  /** Base of the 'transformer' wavelengths. */
   readonly maxPositions: number;
   /** Angular frequencies w_k, k = 0..L-1. */
   readonly frequencies: Float64Array;

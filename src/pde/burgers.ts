@@ -9,6 +9,7 @@ import { WgnoError } from '../errors';
 import type { Rng } from '../random';
 import { fft64, isPowerOfTwo } from './fft64';
 
+/** Options of `burgersColeHopf`. */
 export interface BurgersOptions {
   /** Viscosity. Default 0.1 (the FNO paper's). */
   nu?: number;

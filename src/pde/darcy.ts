@@ -17,6 +17,7 @@ import { checkCoefficients, checkGridSize, checkRhs, type FaceMean } from './dar
 
 const OP = 'DarcySolver';
 
+/** Options of `DarcySolver.create`. */
 export interface DarcySolverOptions {
   /** Nodes per side, boundary included (h = 1 / (s - 1)); >= 3. */
   s: number;
@@ -32,6 +33,7 @@ export interface DarcySolverOptions {
   faceMean?: FaceMean;
 }
 
+/** What `DarcySolver.solve` returns for the k fields it was given. */
 export interface DarcySolution {
   /** u [count, s, s] row-major, 0 on the boundary. */
   u: Float32Array;
@@ -57,12 +59,15 @@ export class DarcySolver {
 
   private constructor(
     private readonly rt: Runtime,
+    /** Nodes per side, boundary included. */
     readonly s: number,
+    /** Most fields per solve. */
     readonly batch: number,
     private readonly cfg: { tol: number; maxIter: number; checkEvery: number },
     private readonly gpu: DarcyPasses,
   ) {}
 
+  /** Checks the options and makes the solver's pipelines and buffers (once). */
   static async create(rt: Runtime, opts: DarcySolverOptions): Promise<DarcySolver> {
     const { s, batch = 1, tol = 1e-6, checkEvery = 25, faceMean = 'harmonic' } = opts;
     const maxIter = opts.maxIter ?? 10 * s + 100;

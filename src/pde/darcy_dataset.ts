@@ -14,6 +14,7 @@ import { Rng } from '../random';
 import { DarcySolver, type DarcySolverOptions } from './darcy';
 import { sampleGrfNeumann, type NeumannGrfOptions } from './grf_neumann';
 
+/** Options of `generateDarcy`: sizes, the random field's and the solver's settings. */
 export interface DarcyDatasetOptions
   extends NeumannGrfOptions, Omit<DarcySolverOptions, 's' | 'batch'> {
   /** Samples. */
@@ -34,11 +35,15 @@ export interface DarcyDatasetOptions
   signal?: AbortSignal;
 }
 
+/** What `generateDarcy` returns: coefficients and solutions on the nodes, [n, s, s]. */
 export interface DarcyDataset {
+  /** The coefficient a [n, s, s] (values `low` and `high`). */
   coeff: HostTensor;
+  /** The solution u [n, s, s], 0 on the boundary. */
   sol: HostTensor;
   /** CG iterations and final relative residual of each sample. */
   iterations: number[];
+  /** Final relative residual of each sample. */
   residual: number[];
   /** The options that made it, as strings (safetensors metadata). */
   metadata: Record<string, string>;

@@ -15,6 +15,7 @@
  */
 import { WgnoError } from '../errors';
 
+/** How the coefficient on a cell face is taken from its two nodes: 2ab / (a + b) or (a + b) / 2. */
 export type FaceMean = 'harmonic' | 'arithmetic';
 
 export interface DarcySystemOptions {

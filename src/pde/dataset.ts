@@ -14,6 +14,7 @@ import type { HostArray } from '../train/data';
 import { sampleGrf2d } from './grf';
 import { NavierStokes2d } from './navier_stokes';
 
+/** Options of `generateNavierStokes`. */
 export interface NsDatasetOptions {
   /** Trajectories. */
   count: number;
@@ -39,8 +40,11 @@ export interface NsDatasetOptions {
   signal?: AbortSignal;
 }
 
+/** What `generateNavierStokes` returns (the FNO paper's layout, time last). */
 export interface NsDataset {
+  /** Initial vorticity [count, res, res]. */
   a: HostTensor;
+  /** Vorticity [count, res, res, t]: record k at time k + 1. */
   u: HostTensor;
   /** The options that made it, as strings (safetensors metadata). */
   metadata: Record<string, string>;
@@ -56,6 +60,13 @@ function stepsPerUnit(dt: number): { steps: number; substeps: number } {
   return { steps, substeps };
 }
 
+/**
+ * Solves `count` trajectories on the GPU (see the module comment) and returns them on the host.
+ *
+ * @example
+ * const { u } = await generateNavierStokes(rt, { count: 8, res: 64, t: 20 });
+ * // u [8, 64, 64, 20]: writeNsDataset writes it as the FNO paper's files
+ */
 export async function generateNavierStokes(
   rt: Runtime,
   opts: NsDatasetOptions,

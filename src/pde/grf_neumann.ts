@@ -19,6 +19,7 @@ import type { Rng } from '../random';
 
 const OP = 'grfNeumann';
 
+/** Options of `sampleGrfNeumann`: the covariance sigma^2 (-Lap + tau^2)^(-alpha) with Neumann modes. */
 export interface NeumannGrfOptions {
   /** Smoothness exponent. Default 2 (the paper's Darcy). */
   alpha?: number;

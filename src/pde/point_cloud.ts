@@ -9,6 +9,7 @@ import { WgnoError, fmtShape } from '../errors';
 import { checkHostTensor, type HostTensor } from '../io/host_tensor';
 import { Rng } from '../random';
 
+/** Options of `samplePointCloud`. */
 export interface PointCloudOptions {
   /**
    * 'bilinear' (default): points uniform in [0, 1]^2, values interpolated bilinearly from the four
@@ -18,6 +19,7 @@ export interface PointCloudOptions {
   mode?: 'bilinear' | 'nodes';
 }
 
+/** Random points of the unit square and a field's values there. */
 export interface PointCloud {
   /** [count, 2]: (x, y) of each point. */
   points: HostTensor;

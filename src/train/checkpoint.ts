@@ -14,22 +14,33 @@ import { parseSafetensors, writeSafetensors } from '../io/safetensors';
  * Module.loadStateDict ignores the `__` keys, so the file also loads as plain model weights.
  */
 export interface Checkpoint {
+  /** A safetensors file: parameters, optimizer state, and `state` in its metadata. */
   readonly weights: Uint8Array;
+  /** JSON of a TrainerState. */
   readonly state: string;
 }
 
 /** What `state` holds (format version 1). */
 export interface TrainerState {
+  /** Identifies the JSON as a wgno trainer state. */
   format: 'wgno.trainer';
+  /** Format version. */
   version: 1;
   /** Completed epochs. */
   epoch: number;
+  /** Optimizer steps taken (Adam's bias correction reads it). */
   stepCount: number;
+  /** The optimizer's learning rate at the checkpoint. */
   lr: number;
   /** StepLR's epoch counter, or null without a scheduler. */
   schedulerEpoch: number | null;
   /** Shuffling state: an epoch's order is a function of (seed, epoch). */
-  rng: { seed: number; epoch: number };
+  rng: {
+    /** The Trainer's seed. */
+    seed: number;
+    /** The epoch whose order is next. */
+    epoch: number;
+  };
   /** Settings that must match on resume for training to continue bit for bit. */
   config: Record<string, unknown>;
 }

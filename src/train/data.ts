@@ -3,7 +3,9 @@ import { Rng } from '../random';
 
 /** Samples on the host: `data` row-major with `shape` = [n, ...sample shape]. */
 export interface HostArray {
+  /** The values, row-major. */
   readonly data: Float32Array;
+  /** [n, ...sample shape]. */
   readonly shape: readonly number[];
 }
 

@@ -13,6 +13,7 @@ import { requireFinite } from '../ops/elementwise';
  */
 export type LossLayout = 'channels-first' | 'channels-last';
 
+/** Options of lpLoss and h1Loss. */
 export interface LossOptions {
   /**
    * Number of spatial axes: the last d axes ('channels-first', as neuraloperator's `d`) or the d

@@ -46,6 +46,7 @@ import { compileStep, runOnBatch, type CompiledStep } from './trainer_step';
  * const { relL2, perStep } = await trainer.evaluate(testA, testU);
  */
 export class Trainer {
+  /** The runtime of the model's parameters. */
   readonly rt: Runtime;
   /** Completed epochs. */
   epoch = 0;
@@ -60,6 +61,7 @@ export class Trainer {
   private readonly optim: Optimizer | null;
 
   private constructor(
+    /** The options it was made with. */
     readonly opts: EvaluationOptions,
     training: boolean,
   ) {
@@ -115,6 +117,7 @@ export class Trainer {
     return this.training('optimizer');
   }
 
+  /** Batches per epoch: ceil(n / batchSize), or floor with dropLast. */
   get stepsPerEpoch(): number {
     return this.batcher.stepsPerEpoch;
   }
@@ -124,7 +127,10 @@ export class Trainer {
   }
 
   /** Train `epochs` more epochs; returns the losses read at the logging points. */
-  async fit(epochs: number): Promise<{ losses: number[] }> {
+  async fit(epochs: number): Promise<{
+    /** Mean step loss at each logging point (see `logEvery`), oldest first. */
+    losses: number[];
+  }> {
     if (!Number.isInteger(epochs) || epochs < 0)
       throw new WgnoError('Trainer.fit', `epochs must be an integer >= 0, got ${epochs}`);
     this.training('fit');

@@ -9,29 +9,39 @@ import type { Optimizer } from './optim_base';
 
 /** Anything the trainer can train: an FNO, or any object with these two methods. */
 export interface TrainableModel {
+  /** The prediction for a batch x (records ops; nothing runs yet). */
   forward(x: Tensor): Tensor;
+  /** Trainable tensors under their state_dict names (checkpoints use the names). */
   namedParameters(): readonly (readonly [string, Tensor])[];
 }
 
 /** Autoregressive rollout (FNO paper, Navier-Stokes): x [B, tIn, ...] -> tOut steps of [B, 1, ...]. */
 export interface RolloutConfig {
+  /** Input steps: the model's input channels. */
   readonly tIn: number;
+  /** Steps predicted, each fed back as the newest input. */
   readonly tOut: number;
 }
 
+/** What `onProgress` gets after every step. */
 export interface Progress {
   /** Index of the epoch in progress (counting epochs restored from a checkpoint). */
   epoch: number;
   /** Steps done in this epoch, 1..stepsPerEpoch. */
   step: number;
+  /** Batches per epoch. */
   stepsPerEpoch: number;
   /** Mean step loss since the previous logging point; present only at logging points. */
   loss?: number;
+  /** Milliseconds since this `fit` call started. */
   elapsedMs: number;
 }
 
+/** Options of `Trainer.create` and `Trainer.resume`. */
 export interface TrainerOptions {
+  /** What to train: an FNO, or any object with forward and namedParameters. */
   model: TrainableModel;
+  /** Built over the model's parameters, e.g. `new Adam(model.namedParameters(), { lr })`. */
   optimizer: Optimizer;
   /** Stepped once per epoch. */
   scheduler?: StepLR;
@@ -45,16 +55,20 @@ export interface TrainerOptions {
   layout?: LossLayout;
   /** [n, ...] samples; with `rollout`, inputs [n, tIn, ...] and targets [n, tOut, ...]. */
   inputs: HostArray;
+  /** [n, ...] targets, one per input sample. */
   targets: HostArray;
+  /** Samples per step. */
   batchSize: number;
   /** Default true: a new seeded permutation every epoch. */
   shuffle?: boolean;
+  /** Seed of the shuffling. Default 0. */
   seed?: number;
   /**
    * Default false: a last partial batch trains through a second compiled step of its own size
    * (as PyTorch's DataLoader does); true drops it and compiles one step only.
    */
   dropLast?: boolean;
+  /** Autoregressive training: the loss summed over tOut steps, each fed back. */
   rollout?: RolloutConfig;
   /** Read the (GPU-accumulated) loss every k steps and at every epoch end; default once per epoch. */
   logEvery?: number;
@@ -62,7 +76,9 @@ export interface TrainerOptions {
   inFlight?: number;
   /** Snapshot a checkpoint every k epochs (kept as lastGoodCheckpoint when finite). */
   checkpointEvery?: number;
+  /** Called with every checkpoint taken (e.g. to write it to disk); awaited. */
   onCheckpoint?: (ckpt: Checkpoint, epoch: number) => void | Promise<void>;
+  /** Called after every step (a progress bar). */
   onProgress?: (p: Progress) => void;
 }
 
@@ -71,8 +87,12 @@ export interface TrainerOptions {
  * spreading a training run's options, but it is never read). Only the model, the data shapes,
  * batchSize, rollout and layout matter.
  */
-export type EvaluationOptions = Omit<TrainerOptions, 'optimizer'> & { optimizer?: Optimizer };
+export type EvaluationOptions = Omit<TrainerOptions, 'optimizer'> & {
+  /** Ignored. */
+  optimizer?: Optimizer;
+};
 
+/** What `Trainer.evaluate` returns. */
 export interface EvalResult {
   /** Mean relative L2 per (sample, channel), and per rollout step. */
   relL2: number;
@@ -83,8 +103,11 @@ export interface EvalResult {
 /** Thrown when the loss read at a logging point is NaN or infinite. */
 export class NonFiniteLossError extends WgnoError {
   constructor(
+    /** The epoch in progress. */
     readonly epoch: number,
+    /** The step of that epoch whose loss was not finite. */
     readonly step: number,
+    /** The loss read (NaN or infinite). */
     readonly loss: number,
     /** The last checkpoint whose weights were finite (needs `checkpointEvery`), or null. */
     readonly lastGood: Checkpoint | null,

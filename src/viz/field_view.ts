@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import source from '../../kernels/field_render.wgsl?raw';
 
+/** A colour, components in [0, 1]. */
 export type Rgb = readonly [number, number, number];
 
 /** ColorBrewer RdBu (9 classes), reversed: blue for negative, near-white at 0, red for positive. */
@@ -102,6 +103,7 @@ export class FieldView {
     this.pass.draw(target, field.gpuBuffer(), values);
   }
 
+  /** Frees the view's GPU objects. */
   destroy(): void {
     this.pass.destroy();
   }
