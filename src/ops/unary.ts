@@ -12,6 +12,7 @@ import { requireF32, requireFinite } from './elementwise';
 import type { OpDef, VjpArgs } from '../graph/op';
 import * as sp from './special';
 
+/** @internal The unary kernels' uniform struct. */
 export const unaryParams = new UniformLayout('UnaryParams', {
   n: 'u32',
   alpha: 'f32',
@@ -55,10 +56,12 @@ const scaledKernel = defineKernel({
 
 type UnaryName = keyof typeof UNARY_CODES;
 
+/** @internal The affine op's attributes. */
 export interface AffineAttrs {
   readonly scale: number;
   readonly shift: number;
 }
+/** @internal The pow_scalar op's attributes. */
 export interface PowAttrs {
   readonly p: number;
 }
@@ -122,45 +125,56 @@ function unaryOp<A>(
 }
 
 // VJPs reuse registered ops only; what each saves is visible: x (the input) or out (the result).
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const negDef = unaryOp<NoAttrs>(
   'neg',
   (v) => -v,
   ({ g }) => neg(g),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const expDef = unaryOp<NoAttrs>('exp', Math.exp, ({ g, out }) => mul(g, out));
 export const logDef = unaryOp<NoAttrs>('log', Math.log, ({ g }, x) => div(g, x));
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const sqrtDef = unaryOp<NoAttrs>('sqrt', Math.sqrt, ({ g, out }) =>
   div(g, affine(out, 2, 0)),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const squareDef = unaryOp<NoAttrs>(
   'square',
   (v) => v * v,
   ({ g }, x) => mul(g, affine(x, 2, 0)),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
 export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
 // sigma' = sigma (1 - sigma): the VJP saves the output, not the input.
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const sigmoidDef = unaryOp<NoAttrs>('sigmoid', sp.sigmoid, ({ g, out }) =>
   mul(g, mul(out, affine(out, -1, 1))),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const geluDef: OpDef<NoAttrs> = {
   ...unaryOp<NoAttrs>('gelu', sp.gelu, ({ g }, x) => geluGrad(x, g)),
   // A matmul may apply GELU as it stores its product (planner fusion).
   epilogue: true,
 };
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const tanhDef = unaryOp<NoAttrs>('tanh', Math.tanh, ({ g, out }) =>
   mul(g, affine(square(out), -1, 1)),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const reluDef = unaryOp<NoAttrs>(
   'relu',
   (v) => Math.max(v, 0),
   ({ g }, x) => step(x, g),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const reciprocalDef = unaryOp<NoAttrs>(
   'reciprocal',
   (v) => 1 / v,
   ({ g, out }) => neg(mul(g, square(out))),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const stepDef = unaryOp<NoAttrs>(
   'step',
   (v) => (v > 0 ? 1 : 0),
@@ -168,6 +182,7 @@ export const stepDef = unaryOp<NoAttrs>(
   undefined,
   true,
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const geluGradDef = unaryOp<NoAttrs>(
   'gelu_grad',
   sp.geluGrad,
@@ -183,12 +198,14 @@ export const geluGradDef = unaryOp<NoAttrs>(
   undefined,
   true,
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const affineDef = unaryOp<AffineAttrs>(
   'affine',
   (v, a) => a.scale * v + a.shift,
   ({ g, attrs }) => affine(g, attrs.scale, 0),
   (a) => ({ alpha: a.scale, beta: a.shift }),
 );
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const powScalarDef = unaryOp<PowAttrs>(
   'pow_scalar',
   (v, a) => sp.powSigned(v, a.p),
@@ -203,7 +220,9 @@ export const neg = (x: Tensor): Tensor => apply('neg', [x], none);
 export const exp = (x: Tensor): Tensor => apply('exp', [x], none);
 /** Natural logarithm. */
 export const log = (x: Tensor): Tensor => apply('log', [x], none);
+/** Square root (NaN for x < 0). */
 export const sqrt = (x: Tensor): Tensor => apply('sqrt', [x], none);
+/** x * x. */
 export const square = (x: Tensor): Tensor => apply('square', [x], none);
 /** Sine (radians): absolute error ~1e-7 for |x| <= 300, more beyond (see kernels/unary.wgsl). */
 export const sin = (x: Tensor): Tensor => apply('sin', [x], none);
@@ -213,8 +232,11 @@ export const cos = (x: Tensor): Tensor => apply('cos', [x], none);
 export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [x], none);
 /** Exact GELU, x * Phi(x) with the erf form (PyTorch's default, not the tanh approximation). */
 export const gelu = (x: Tensor): Tensor => apply('gelu', [x], none);
+/** Hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => apply('tanh', [x], none);
+/** max(x, 0). */
 export const relu = (x: Tensor): Tensor => apply('relu', [x], none);
+/** 1 / x. */
 export const reciprocal = (x: Tensor): Tensor => apply('reciprocal', [x], none);
 /** Heaviside step: 1 where x > 0, else 0 (the derivative of relu); times `scale` if given. */
 export const step = (x: Tensor, scale?: Tensor): Tensor =>
@@ -228,7 +250,9 @@ export function affine(x: Tensor, scale: number, shift: number): Tensor {
   requireFinite('affine', 'shift', shift);
   return apply('affine', [x], { scale, shift });
 }
+/** x + s for a number s. */
 export const addScalar = (x: Tensor, s: number): Tensor => affine(x, 1, s);
+/** s * x for a number s. */
 export const mulScalar = (x: Tensor, s: number): Tensor => affine(x, s, 0);
 /** x^p for a scalar p (negative x only with integer p, else NaN, as in PyTorch). */
 export function powScalar(x: Tensor, p: number): Tensor {
