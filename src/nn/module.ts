@@ -14,7 +14,10 @@ export abstract class Module {
   private readonly params: [string, Tensor][] = [];
   private readonly children: [string, Module][] = [];
 
-  constructor(readonly rt: Runtime) {}
+  constructor(
+    /** The runtime its parameters live on. */
+    readonly rt: Runtime,
+  ) {}
 
   /** Register a trainable leaf under `name`. */
   protected param(
@@ -28,6 +31,7 @@ export abstract class Module {
     return t;
   }
 
+  /** Register a submodule: its parameters appear under `name.` in the state_dict. */
   protected child<M extends Module>(name: string, m: M): M {
     this.children.push([name, m]);
     return m;
@@ -40,6 +44,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter tensor, in the order of namedParameters (e.g. for an optimizer). */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
   }
