@@ -52,19 +52,29 @@ const sgdPlainKernel = defineKernel({
   storage: ['read_write', 'read'],
 });
 
+/** Options of Adam and AdamW (PyTorch's names and defaults). */
 export interface AdamOptions {
+  /** Learning rate. Default 1e-3. */
   lr?: number;
+  /** Decay rates of the first and second moment averages. Default [0.9, 0.999]. */
   betas?: readonly [number, number];
+  /** Added to the denominator's square root. Default 1e-8. */
   eps?: number;
+  /** Adam: an L2 term added to the gradient; AdamW: decoupled decay. Default 0 (AdamW 1e-2). */
   weightDecay?: number;
 }
 
 /** torch.optim.Adam: weight decay is an L2 term added to the gradient. */
 export class Adam extends Optimizer {
+  /** Decay rates of the moment averages. */
   readonly betas: readonly [number, number];
+  /** Denominator epsilon. */
   readonly eps: number;
+  /** Weight decay coefficient. */
   readonly weightDecay: number;
+  /** PyTorch's state names: the moment averages. */
   protected readonly stateNames = ['exp_avg', 'exp_avg_sq'];
+  /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected readonly decoupled: boolean = false;
 
   constructor(params: Params, opts: AdamOptions = {}) {
@@ -81,6 +91,7 @@ export class Adam extends Optimizer {
     requireFinite(name, 'weightDecay', this.weightDecay);
   }
 
+  /** Zeroed exp_avg and exp_avg_sq of p's shape. */
   protected makeState(p: Tensor): Tensor[] {
     return [
       p.rt.zeros(p.shape, { dtype: p.dtype, label: 'adam.exp_avg' }),
@@ -88,6 +99,7 @@ export class Adam extends Optimizer {
     ];
   }
 
+  /** One fused Adam step of p (kernels/adam.wgsl), bias-corrected by stepCount. */
   protected update(p: Tensor, g: Tensor, [m, v]: Tensor[]): Update {
     const [b1, b2] = this.betas;
     return {
@@ -120,10 +132,15 @@ export class AdamW extends Adam {
   }
 }
 
+/** Options of SGD (PyTorch's names and defaults). */
 export interface SgdOptions {
+  /** Learning rate. */
   lr: number;
+  /** Momentum factor; 0 (default) keeps no state. */
   momentum?: number;
+  /** L2 term added to the gradient. Default 0. */
   weightDecay?: number;
+  /** Nesterov momentum (needs momentum > 0). Default false. */
   nesterov?: boolean;
 }
 
@@ -132,9 +149,13 @@ export interface SgdOptions {
  * it keeps no state (no momentum buffer on the GPU or in checkpoints), as PyTorch.
  */
 export class SGD extends Optimizer {
+  /** Momentum factor. */
   readonly momentum: number;
+  /** Weight decay coefficient. */
   readonly weightDecay: number;
+  /** Whether momentum is Nesterov's. */
   readonly nesterov: boolean;
+  /** ['momentum_buffer'], or none without momentum. */
   protected get stateNames(): readonly string[] {
     return this.momentum === 0 ? [] : ['momentum_buffer'];
   }
@@ -150,11 +171,13 @@ export class SGD extends Optimizer {
       throw new WgnoError('SGD', `nesterov needs a momentum > 0, got momentum ${this.momentum}`);
   }
 
+  /** The zeroed momentum buffer, or nothing without momentum. */
   protected makeState(p: Tensor): Tensor[] {
     if (this.momentum === 0) return [];
     return [p.rt.zeros(p.shape, { dtype: p.dtype, label: 'sgd.momentum_buffer' })];
   }
 
+  /** One SGD step of p (kernels/sgd.wgsl). */
   protected update(p: Tensor, g: Tensor, [buf]: Tensor[]): Update {
     return {
       kernel: buf ? sgdKernel : sgdPlainKernel,
@@ -176,18 +199,27 @@ export class StepLR {
   private epoch = 0;
   private readonly base: number;
   constructor(
+    /** The optimizer whose lr it sets. */
     readonly optimizer: Optimizer,
-    readonly opts: { stepSize: number; gamma?: number },
+    /** Options: the lr is multiplied by gamma every stepSize epochs. */
+    readonly opts: {
+      /** Epochs between decays (an integer >= 1). */
+      stepSize: number;
+      /** Decay factor. Default 0.1. */
+      gamma?: number;
+    },
   ) {
     if (!Number.isInteger(opts.stepSize) || opts.stepSize < 1)
       throw new WgnoError('StepLR', `stepSize must be an integer >= 1, got ${opts.stepSize}`);
     this.base = optimizer.lr;
   }
+  /** Ends an epoch: counts it and sets the optimizer's lr. */
   step(): void {
     this.epoch++;
     this.optimizer.lr =
       this.base * (this.opts.gamma ?? 0.1) ** Math.floor(this.epoch / this.opts.stepSize);
   }
+  /** Epochs counted so far. */
   get lastEpoch(): number {
     return this.epoch;
   }

@@ -43,8 +43,11 @@ export abstract class Optimizer {
   lr: number;
   /** Completed optimizer steps (PyTorch's `state['step']`). */
   stepCount = 0;
+  /** The parameters it updates. */
   readonly params: readonly Tensor[];
+  /** Their state_dict names (checkpoint keys), 'param{i}' when given unnamed. */
   readonly names: readonly string[];
+  /** Each parameter's state tensors (exp_avg, ...), made on its first update. */
   protected readonly state = new Map<Tensor, Tensor[]>();
 
   /**
@@ -189,8 +192,11 @@ export abstract class Optimizer {
     this.stepCount++;
   }
 
+  /** Names of the state tensors per parameter, as PyTorch's optimizer state_dict has them. */
   protected abstract readonly stateNames: readonly string[];
+  /** The zeroed state tensors of one parameter. */
   protected abstract makeState(p: Tensor): Tensor[];
+  /** The in-place update of p from its gradient g and state (one dispatch). */
   protected abstract update(p: Tensor, g: Tensor, state: Tensor[]): Update;
 }
 
