@@ -3,9 +3,11 @@ import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { DIVERGING, checkRange, type Rgb } from '../viz/field_view';
 
+/** Options of `mountNavierStokes`: the model's files and the simulation's settings. */
 export interface NavierStokesDemoOptions {
   /** URL of the FNO weights (safetensors) and of its config.json (wgno train's). */
   weightsUrl: string;
+  /** URL of the model's config.json. */
   configUrl: string;
   /** Grid side; the FNO runs zero-shot on any of `grids`. Default 32. */
   grid?: number;
@@ -27,28 +29,44 @@ export interface NavierStokesDemoOptions {
   plot?: boolean;
 }
 
+/** The handle `mountNavierStokes` returns: readouts and controls of the running demo. */
 export interface NavierStokesDemo {
+  /** The runtime the demo runs on (its GPU device). */
   readonly runtime: Runtime;
   /** Readouts, updated every time unit (for tests and host pages). */
   readonly stats: DemoStats;
   /** The FNO's relative L2 error at each time unit since the last restart. */
-  readonly errorHistory: readonly { t: number; relL2: number }[];
+  readonly errorHistory: readonly {
+    /** Simulated time. */
+    t: number;
+    /** The FNO's relative L2 error against the solver at t. */
+    relL2: number;
+  }[];
   /** Whether the animation advances (the 'run' control). */
   running: boolean;
   /** The grid in use; `setGrid` switches it (the same weights, zero-shot) and restarts. */
   readonly grid: number;
+  /** Switch to an n x n grid (the same weights, zero-shot) and restart. */
   setGrid(n: number): Promise<void>;
   /** A new random initial field (next seed), or the last one again; both restart the time. */
   reseed(): Promise<void>;
+  /** Restart from the current initial field at t = 0. */
   reset(): Promise<void>;
+  /** Stops the animation and frees the GPU objects and the page elements. */
   destroy(): void;
 }
 
+/** The demo's readouts (`NavierStokesDemo.stats`). */
 export interface DemoStats {
+  /** Simulated time since the restart. */
   time: number;
+  /** Wall milliseconds the solver takes per simulated time unit. */
   solverMsPerUnit: number;
+  /** Wall milliseconds of one FNO step (one time unit). */
   fnoMsPerUnit: number;
+  /** The FNO's latest relative L2 error against the solver. */
   relL2: number;
+  /** Frames drawn. */
   frames: number;
   /** Set when the demo stopped on an error (e.g. the GPU device was lost). */
   error?: string;

@@ -133,6 +133,7 @@ export const negDef = unaryOp<NoAttrs>(
 );
 /** @internal The op's definition, registered below; users call the function of the same name. */
 export const expDef = unaryOp<NoAttrs>('exp', Math.exp, ({ g, out }) => mul(g, out));
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const logDef = unaryOp<NoAttrs>('log', Math.log, ({ g }, x) => div(g, x));
 /** @internal The op's definition, registered below; users call the function of the same name. */
 export const sqrtDef = unaryOp<NoAttrs>('sqrt', Math.sqrt, ({ g, out }) =>
@@ -146,6 +147,7 @@ export const squareDef = unaryOp<NoAttrs>(
 );
 /** @internal The op's definition, registered below; users call the function of the same name. */
 export const sinDef = unaryOp<NoAttrs>('sin', Math.sin, ({ g }, x) => mul(g, cos(x)));
+/** @internal The op's definition, registered below; users call the function of the same name. */
 export const cosDef = unaryOp<NoAttrs>('cos', Math.cos, ({ g }, x) => neg(mul(g, sin(x))));
 // sigma' = sigma (1 - sigma): the VJP saves the output, not the input.
 /** @internal The op's definition, registered below; users call the function of the same name. */
