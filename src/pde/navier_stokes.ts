@@ -15,6 +15,7 @@ import { fft, irfft, rfft } from '../ops/fft';
 import { nsAdvect, nsCn, nsDerivs } from './ns_ops';
 import { nsForcing } from './ns_reference';
 
+/** Options of `NavierStokes2d.create`. */
 export interface NavierStokesOptions {
   /** Grid points per side (even; any size wgno's FFT takes, powers of two are fastest). */
   n: number;
@@ -40,15 +41,28 @@ const rfft2 = (x: Tensor): Tensor => fft(rfft(x), -2);
 /** Its inverse, 1/n^2 (imaginary parts of the DC and Nyquist columns ignored). */
 const irfft2 = (z: Tensor, n: number): Tensor => irfft(fft(z, -2, { inverse: true }), { n });
 
+/**
+ * The solver (see the module comment): create once, set the initial vorticity, advance, read.
+ *
+ * @example
+ * const ns = await NavierStokes2d.create(rt, { n: 64, dt: 1e-3, substeps: 100 });
+ * await ns.setVorticity(w0); // [1, 64, 64]
+ * for (let k = 0; k < 10; k++) ns.advance(); // t = 1
+ * const w = await ns.readVorticity();
+ */
 export class NavierStokes2d {
   /** Simulated time since the last `setVorticity`. */
   time = 0;
 
   private constructor(
     private readonly rt: Runtime,
+    /** Grid points per side. */
     readonly n: number,
+    /** Trajectories advanced together. */
     readonly batch: number,
+    /** Time step. */
     readonly dt: number,
+    /** Solver steps per `advance()`. */
     readonly substeps: number,
     private readonly state: Tensor,
     private readonly input: Tensor,
@@ -56,6 +70,7 @@ export class NavierStokes2d {
     private readonly physical: Tensor,
   ) {}
 
+  /** Checks the options and compiles the solver's steps (once). */
   static async create(rt: Runtime, opts: NavierStokesOptions): Promise<NavierStokes2d> {
     const { n, batch = 1, nu = 1e-3, dt = 1e-4, substeps = 100 } = opts;
     checkOptions(n, batch, nu, dt, substeps);
@@ -133,6 +148,7 @@ export class NavierStokes2d {
     return this.physical;
   }
 
+  /** The current vorticity [batch, n, n] on the host. */
   async readVorticity(): Promise<Float32Array> {
     return this.vorticity().read();
   }
@@ -143,6 +159,7 @@ export class NavierStokes2d {
     for (const t of [this.state, this.input]) t.destroy();
   }
 
+  /** The runtime it runs on. */
   get runtime(): Runtime {
     return this.rt;
   }
