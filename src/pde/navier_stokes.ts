@@ -46,7 +46,7 @@ const irfft2 = (z: Tensor, n: number): Tensor => irfft(fft(z, -2, { inverse: tru
  *
  * @example
  * const ns = await NavierStokes2d.create(rt, { n: 64, dt: 1e-3, substeps: 100 });
- * await ns.setVorticity(w0); // [1, 64, 64]
+ * ns.setVorticity(w0); // [1, 64, 64] row-major
  * for (let k = 0; k < 10; k++) ns.advance(); // t = 1
  * const w = await ns.readVorticity();
  */
