@@ -15,9 +15,9 @@ import { checkK, checkPair, checkRadius } from './points';
 
 /** A CSR graph on the CPU: row q's neighbours are index[rowSplits[q] .. rowSplits[q + 1]). */
 export interface CsrArrays {
-  /** [rows + 1], ascending, starting at 0. */
+  /** Shape [rows + 1], ascending, starting at 0. */
   rowSplits: Int32Array;
-  /** [nnz]: the neighbour (data point) of each edge, grouped by row. */
+  /** Shape [nnz]: the neighbour (data point) of each edge, grouped by row. */
   index: Int32Array;
 }
 

@@ -135,6 +135,7 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   for (const g of leafGrads) g.evaluateWith = together;
 }
 
+/** Options of `grad`. */
 export interface GradOptions {
   /** One seed per output (the vector of a vector-Jacobian product); default ones for scalars. */
   seeds?: readonly Tensor[];

@@ -161,7 +161,9 @@ const none: NoAttrs = {};
 export const add = (a: Tensor, b: Tensor): Tensor => apply('add', [a, b], none);
 /** a - b with broadcasting (f32 or complex64). */
 export const sub = (a: Tensor, b: Tensor): Tensor => apply('sub', [a, b], none);
+/** a * b elementwise with broadcasting (f32). */
 export const mul = (a: Tensor, b: Tensor): Tensor => apply('mul', [a, b], none);
+/** a / b elementwise with broadcasting (f32). */
 export const div = (a: Tensor, b: Tensor): Tensor => apply('div', [a, b], none);
 /** a^b elementwise (negative a only with integer b). */
 export const pow = (a: Tensor, b: Tensor): Tensor => apply('pow', [a, b], none);
