@@ -2,8 +2,8 @@
 //   dist/wgno.js, dist/cli.js    the Node build (the package's `node` condition) and the CLI
 //   dist/browser/wgno.js         the browser build (no `webgpu`, no `node:*`: vite.config.ts)
 //   dist/types/wgno.d.ts         the bundled declarations (scripts/build-types.mjs)
-//   dist/site/                   the demo site (--no-site: neither built nor removed; the package
-//                                ships none of it)
+//   dist/site/                   the demo site, and the API reference in dist/site/api (typedoc)
+//                                (--no-site: neither built nor removed; the package ships none)
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runBin } from './run-util.mjs';
@@ -15,7 +15,17 @@ for (const f of stale) rmSync(join(dist, f), { recursive: true, force: true });
 const steps = [
   ['vite', ['build', '--logLevel', 'warn']],
   ['vite', ['build', '--mode', 'browser', '--logLevel', 'warn']],
-  ...(site ? [['vite', ['build', '--mode', 'site', '--logLevel', 'warn']]] : []),
+  ...(site
+    ? [
+        ['vite', ['build', '--mode', 'site', '--logLevel', 'warn']],
+        // The API reference into dist/site/api (typedoc.json). Warnings are printed, not fatal, and
+        // type errors are left to `npm run typecheck`: neither should fail `npm ci` (prepare).
+        [
+          'typedoc',
+          ['--treatWarningsAsErrors', 'false', '--skipErrorChecking', '--logLevel', 'Warn'],
+        ],
+      ]
+    : []),
 ];
 for (const [bin, args] of steps) {
   const r = await runBin(bin, args);
