@@ -151,6 +151,7 @@ export {
   type AntiderivativeData,
 } from './pde/antiderivative';
 export { uniformPoints, latinHypercube, type Box } from './pde/collocation';
+export { pendulumData, pendulumRk4, type PendulumOptions, type PendulumData } from './pde/pendulum';
 export { samplePointCloud, type PointCloud, type PointCloudOptions } from './pde/point_cloud';
 export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
