@@ -7,7 +7,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { version } from '../../package.json';
 import { WgnoError } from '../errors';
 import { convert } from './convert';
+import { darcyEvaluate, type DarcyEvalArgs } from './darcy_eval';
 import { darcyGenerate, type DarcyGenerateArgs } from './darcy_generate';
+import { darcyTrain } from './darcy_train';
 import { evaluate, formatEval, type EvalArgs } from './eval';
 import { describeSystemError, isSystemError } from './files';
 import { info } from './info';
@@ -115,6 +117,29 @@ function program(): Command {
     .option('--batch <b>', 'trajectories per forward pass', positiveInt('--batch'), 20)
     .option('--json', 'end with one JSON line: {"mean": ..., "perStep": [...]}')
     .action(async (o: EvalArgs) => console.log(formatEval(await evaluate(o), !!o.json)));
+  p.command('darcy-train')
+    .description(
+      'a GNO or GINO on Darcy point clouds from a darcy-generate set (config: see README)',
+    )
+    .requiredOption('--config <file>', 'training config (JSON)')
+    .option('--resume', 'continue from <out>/checkpoint.safetensors')
+    .action((o: { config: string; resume?: boolean }) =>
+      interruptible((signal) => darcyTrain(o.config, !!o.resume, signal)),
+    );
+  p.command('darcy-eval')
+    .description("relative L2 error of a darcy-train run's weights on a point cloud of any density")
+    .requiredOption('--run <dir>', "darcy-train's output folder (config.json, weights.safetensors)")
+    .requiredOption('--data <file>', 'darcy-generate set (coeff, sol [n, s, s])')
+    .option('--points <count>', 'cloud size (default: the training size)', positiveInt('--points'))
+    .option(
+      '--cloud-seed <seed>',
+      "cloud seed (default: the training cloud's + 1)",
+      number('--cloud-seed', Number.isInteger, 'an integer'),
+    )
+    .option('--n <count>', 'use the last n samples', positiveInt('--n'))
+    .option('--batch <b>', 'samples per forward pass', positiveInt('--batch'), 10)
+    .option('--json', 'end with one JSON line: {"mean": ..., "points": ..., "seed": ...}')
+    .action(async (o: DarcyEvalArgs) => console.log(await darcyEvaluate(o)));
   p.command('report')
     .description('loss curves of a training run as a self-contained HTML page (uPlot)')
     .argument('<run>', "wgno train's output folder, or its log.csv")
