@@ -39,7 +39,9 @@ class ScalarList extends Module {
 
 /** What the two layouts share: the nets, the strategies, the bias. */
 abstract class DeepONetBase extends Module {
+  /** The config as given. */
   readonly config: DeepONetConfig;
+  /** The config checked, with defaults. */
   protected readonly r: ResolvedDeepONet;
   private readonly branches: FNN[];
   private readonly trunks: FNN[];
@@ -94,6 +96,7 @@ abstract class DeepONetBase extends Module {
     return this.stack(ys);
   }
 
+  /** Throws a WgnoError naming `op` and `name` unless x is [rows, width]. */
   protected checkRank2(op: string, name: string, x: Tensor, width: number, what: string): void {
     if (x.shape.length !== 2 || x.shape[1] !== width)
       throw new WgnoError(
@@ -133,6 +136,7 @@ export class DeepONetCartesianProd extends DeepONetBase {
     super(rt, cfg, 'DeepONetCartesianProd');
   }
 
+  /** xFunc [B, m], xLoc [N, d] -> [B, N] ([B, N, numOutputs] for several outputs). */
   forward(xFunc: Tensor, xLoc: Tensor): Tensor {
     const op = 'DeepONetCartesianProd';
     this.checkRank2(op, 'xFunc', xFunc, this.r.branch[0], '[B, m]');
@@ -166,6 +170,7 @@ export class DeepONet extends DeepONetBase {
     super(rt, cfg, 'DeepONet');
   }
 
+  /** xFunc [B, m], xLoc [B, d] -> [B, numOutputs]: function i at its own point i. */
   forward(xFunc: Tensor, xLoc: Tensor): Tensor {
     this.checkRank2('DeepONet', 'xFunc', xFunc, this.r.branch[0], '[B, m]');
     this.checkRank2('DeepONet', 'xLoc', xLoc, this.r.trunk[0], '[B, d]');

@@ -73,6 +73,7 @@ export function initWeight(rng: Rng, init: Initializer, out: number, inp: number
   }
 }
 
+/** FNN's settings (DeepXDE's `layer_sizes`, `activation`, `kernel_initializer`). */
 export interface FNNConfig {
   /** Widths [in, hidden..., out], at least two. */
   layerSizes: readonly number[];
@@ -92,6 +93,7 @@ export interface FNNConfig {
  * const y = net.forward(x); // x [N, 1] -> y [N, 40]
  */
 export class FNN extends Module {
+  /** Widths [in, hidden..., out], checked. */
   readonly layerSizes: readonly number[];
   private readonly layers: { w: Tensor; b: Tensor; act: (x: Tensor) => Tensor }[] = [];
 
@@ -109,6 +111,7 @@ export class FNN extends Module {
     }
   }
 
+  /** x [..., in] -> [..., out]; the activation after every layer but the last. */
   forward(x: Tensor): Tensor {
     const inp = this.layerSizes[0];
     if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== inp)

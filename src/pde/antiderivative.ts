@@ -10,6 +10,7 @@ import { WgnoError } from '../errors';
 import type { Rng } from '../random';
 import { Grf1d } from './grf1d';
 
+/** Options of the antiderivative data set. */
 export interface AntiderivativeOptions {
   /** Number of input functions. */
   count: number;
@@ -21,6 +22,7 @@ export interface AntiderivativeOptions {
   refine?: number;
 }
 
+/** The antiderivative data set: inputs v and outputs u = integral of v at the sensors. */
 export interface AntiderivativeData {
   /** The m sensor / query coordinates, [m]. */
   x: Float32Array;

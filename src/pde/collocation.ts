@@ -11,7 +11,9 @@ import type { Rng } from '../random';
 
 /** The axis-aligned box [lo[0], hi[0]] x ... x [lo[d-1], hi[d-1]]. */
 export interface Box {
+  /** Lower corner, one bound per dimension. */
   readonly lo: readonly number[];
+  /** Upper corner, hi[k] > lo[k]. */
   readonly hi: readonly number[];
 }
 

@@ -14,6 +14,7 @@ import type { Rng } from '../random';
 
 const OP = 'Grf1d';
 
+/** Options of `Grf1d`: the covariance kernel, its length scale and variance. */
 export interface Grf1dOptions {
   /** Length scale l > 0 (default 1, DeepXDE's; the antiderivative benchmark uses 0.2). */
   lengthScale?: number;
@@ -32,6 +33,7 @@ export interface Grf1dOptions {
  * const v = grf.sample(new Rng(0), 150); // [150, 100] float64: 150 input functions
  */
 export class Grf1d {
+  /** The points the field is sampled at. */
   readonly points: Float64Array;
   /** The diagonal jitter that made the covariance factorisable (times the variance). */
   readonly jitter: number;

@@ -21,6 +21,7 @@ export type ParamList = readonly Tensor[] | readonly (readonly [string, Tensor])
 
 /** A parameter group with its own learning rate: PyTorch's `{ params, lr }`. */
 export interface ParamGroup {
+  /** The group's parameters, named or not. */
   readonly params: ParamList;
   /** This group's learning rate; default the optimizer's `lr`. */
   readonly lr?: number;
