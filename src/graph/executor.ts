@@ -1,7 +1,9 @@
 import { WgnoError } from '../errors';
 import type { Gpu } from '../gpu/gpu';
 import { Program, type DispatchSpec } from '../gpu/program';
+import type { Cost } from './op';
 import type { Plan, Storage } from './planner';
+import type { StepCost } from './step_cost';
 import type { Location, Tensor } from './tensor';
 
 /**
@@ -26,6 +28,15 @@ export class Step {
     private readonly slots: GPUBuffer[],
     private readonly program: Program,
     private readonly beforeRun: readonly (() => void)[],
+    /**
+     * What one run moves and computes, against the ideal for this graph (see StepCost): counts
+     * from the plan, no GPU work. Costs are per dispatch, as the ops' lowerings declare them.
+     *
+     * @example
+     * const { bytes, ideal, ratio, flops, dispatches } = step.cost;
+     */
+    readonly cost: StepCost,
+    private readonly costs: readonly Cost[],
   ) {}
 
   /**
@@ -72,6 +83,8 @@ export class Step {
       slots,
       program,
       beforeRun,
+      plan.cost,
+      plan.dispatches.map((pd) => pd.cost),
     );
     for (const [t, s] of plan.outputs) step.outputs.push({ t, s, loc: step.locationOf(s) });
     for (const pd of plan.dispatches)
@@ -159,21 +172,23 @@ export class Step {
 
   /**
    * One real run (it has every effect of run(), optimizer updates included) with each dispatch
-   * submitted alone and awaited, returning the wall time of each: where a step spends its time.
-   * Slow (one queue round trip per dispatch); for profiling, never inside a training loop.
+   * submitted alone and awaited, returning the wall time of each with the bytes it reads and
+   * writes and its FLOPs (`Cost`, as `step.cost` sums them): where a step spends its time, and
+   * whether that time goes to moving bytes. Slow (one queue round trip per dispatch); for
+   * profiling, never inside a training loop.
    */
   async profile(): Promise<
-    {
+    ({
       /** The dispatch's op (or fused ops, e.g. 'matmul+gelu') and its tensor. */
       label: string;
       /** Wall time of that dispatch alone, in milliseconds. */
       ms: number;
-    }[]
+    } & Cost)[]
   > {
     this.prepare('step.profile');
     const out = await this.program.profile();
     this.claimOutputs();
-    return out;
+    return out.map((d, i) => ({ ...d, ...this.costs[i] }));
   }
 
   private prepare(op: string): void {

@@ -19,6 +19,45 @@ export interface Dispatch<B = Slot> {
   readonly dynamic?: () => ParamValues;
   readonly bindings: readonly B[];
   readonly grid: readonly [number, number, number];
+  /**
+   * What the kernel moves and computes, declared by the lowering where the bound ranges are not
+   * the truth (tiles that re-read an operand, FFT passes, kept modes, index reads). Absent, the
+   * planner uses `defaultCost`.
+   */
+  readonly cost?: Cost;
+}
+
+/**
+ * Bytes one dispatch's kernel reads from and writes to storage buffers (every access counted, a
+ * re-read too: what the memory system is asked for before any cache), and its floating-point
+ * operations (a multiply-add is 2, a complex one 8, a transcendental 1; comparisons and index
+ * arithmetic are free).
+ */
+export interface Cost {
+  readonly read: number;
+  readonly write: number;
+  readonly flops: number;
+}
+
+/**
+ * The cost of a dispatch that declares none, from its bound ranges: each 'read' binding read once,
+ * each 'read_write' binding written once (read too when `inPlace`: an optimizer's update), no
+ * FLOPs. It over-counts a kernel that touches part of a range (pruned bins, a window, a 4-byte
+ * stand-in), under-counts one that reads a range more than once (tiles, broadcasts) or reads
+ * its output, and knows no FLOPs.
+ */
+export function defaultCost(
+  access: KernelDef['storage'],
+  bytes: readonly number[],
+  inPlace = false,
+): Cost {
+  let read = 0;
+  let write = 0;
+  access.forEach((a, i) => {
+    if (a === 'read' || inPlace) read += bytes[i];
+    if (a === 'read_write') write += bytes[i];
+  });
+  return { read, write, flops: 0 };
 }
 
 export interface Lowered {

@@ -1,8 +1,9 @@
 import { WgnoError } from '../errors';
 import { DEFAULT_TARGET, type Target } from '../gpu/target';
-import type { Dispatch, Lowered } from './op';
+import { defaultCost, type Cost, type Dispatch, type Lowered } from './op';
 import { opDef } from './registry';
 import { topoSort } from './autodiff';
+import { idealBytes, stepCost, type StepCost } from './step_cost';
 import type { Tensor } from './tensor';
 
 /** Where a binding's bytes live: a leaf's own buffer or one of the plan's reusable slots. */
@@ -15,6 +16,8 @@ export interface PlannedDispatch {
   readonly dispatch: Dispatch<unknown>;
   readonly ranges: readonly BoundRange[];
   readonly label: string;
+  /** What its kernel reads, writes and computes: declared by the lowering, or `defaultCost`. */
+  readonly cost: Cost;
 }
 
 /** A dispatch that updates leaves in place after the graph ran (optimizer steps). */
@@ -41,6 +44,8 @@ export interface Plan {
   readonly peakBytes: number;
   /** What allocating every intermediate separately would take. */
   readonly naiveBytes: number;
+  /** Bytes, FLOPs and dispatches of one run, against the ideal traffic (see StepCost). */
+  readonly cost: StepCost;
 }
 
 const ALIGN = 256;
@@ -136,7 +141,13 @@ export function plan(
           if ('output' in b) return { storage: { slot: s }, bytes: t.bytes };
           return { storage: { slot: scratch[b.scratch].slot }, bytes: scratch[b.scratch].bytes };
         });
-        dispatches.push({ dispatch: d, ranges, label });
+        const cost =
+          d.cost ??
+          defaultCost(
+            d.kernel.storage,
+            ranges.map((r) => r.bytes),
+          );
+        dispatches.push({ dispatch: d, ranges, label, cost });
       }
       free.push(...scratch.map((x) => x.slot));
     }
@@ -144,12 +155,23 @@ export function plan(
   });
   for (const u of updates) {
     const ranges = u.bindings.map((t) => ({ storage: storageOf(t), bytes: t.bytes }));
-    dispatches.push({ dispatch: u, ranges, label: `update:${u.kernel.name}` });
+    const cost =
+      u.cost ??
+      defaultCost(
+        u.kernel.storage,
+        ranges.map((r) => r.bytes),
+        true,
+      );
+    dispatches.push({ dispatch: u, ranges, label: `update:${u.kernel.name}`, cost });
   }
   const outs = new Map<Tensor, Storage>();
   for (const t of outputs) outs.set(t, storageOf(t));
   const peakBytes = slotBytes.reduce((a, b) => a + b, 0);
-  return { dispatches, slotBytes, outputs: outs, peakBytes, naiveBytes };
+  const cost = stepCost(
+    dispatches,
+    idealBytes({ dispatches, outputs: outs, updates, order, root }),
+  );
+  return { dispatches, slotBytes, outputs: outs, peakBytes, naiveBytes, cost };
 }
 
 interface Fusion {

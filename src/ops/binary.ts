@@ -17,6 +17,7 @@ import source from '../../kernels/binary.wgsl?raw';
 import { sumTo } from './layout';
 import type { OpDef, VjpArgs } from '../graph/op';
 import { powSigned } from './special';
+import { perElement } from './cost';
 
 // unary.ts builds its VJPs from this module's products, so the three unary ops these VJPs need
 // are recorded by name through the registry instead of imported: the op modules form no cycle.
@@ -83,6 +84,8 @@ function binaryOp(
             params,
             bindings: [{ input: 0 }, { input: 1 }, { output: true }],
             grid: grid1d(n),
+            // n floats: each reads an element of both inputs (broadcast ones again), 1 FLOP.
+            cost: perElement(n, { read: 8, write: 4, flops: 1 }),
           },
         ],
       };

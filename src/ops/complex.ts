@@ -14,6 +14,7 @@ import {
   coalesce,
   broadcastShapes,
   broadcastStrides,
+  elemBytes,
   numel,
   type Shape,
   type TensorSpec,
@@ -26,6 +27,7 @@ import { broadcastParams } from './binary';
 import { sumTo } from './layout';
 import { fill } from './fill';
 import type { OpDef } from '../graph/op';
+import { perElement } from './cost';
 
 /** Function codes of kernels/complex.wgsl (override OP; WGSL names them OP_COMPLEX, ..., OP_CMUL). */
 const CODES = { complex: 0, real: 1, imag: 2, conj: 3, cmul: 4 } as const;
@@ -38,6 +40,8 @@ const kernel = defineKernel({
 });
 
 type Name = keyof typeof CODES;
+/** FLOPs per output element (a complex product is 6). */
+const COMPLEX_FLOPS: Record<Name, number> = { complex: 0, real: 0, imag: 0, conj: 1, cmul: 6 };
 
 function requireDtype(op: string, x: TensorSpec, i: number, dtype: 'f32' | 'complex64'): void {
   if (x.dtype !== dtype)
@@ -124,6 +128,12 @@ function complexOp(
             params: { n, shape: c.shape, a_strides: c.strides[0], b_strides: c.strides[1] },
             bindings: [{ input: 0 }, { input: b }, { output: true }],
             grid: grid1d(n),
+            // A one-input op binds its input twice but reads it once.
+            cost: perElement(n, {
+              read: inputs.reduce((s, x) => s + elemBytes(x.dtype), 0),
+              write: elemBytes(out.dtype),
+              flops: COMPLEX_FLOPS[name],
+            }),
           },
         ],
       };

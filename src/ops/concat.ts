@@ -5,7 +5,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
-import { normAxis, numel, type TensorSpec } from '../graph/shape';
+import { byteSize, normAxis, numel, type TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
@@ -82,6 +82,8 @@ export const concatDef: OpDef<{ readonly axis: number }> = {
         params: { n, inner: v.inner, len: v.len, out_len: out.shape[a], offset: offs[i] },
         bindings: [{ input: i }, { output: true as const }],
         grid: grid1d(n),
+        // Each dispatch writes only input i's part of the output.
+        cost: { read: byteSize(x), write: byteSize(x), flops: 0 },
       };
     });
     return { dispatches };

@@ -47,6 +47,17 @@ function dims(specs: readonly TensorSpec[]) {
   return d;
 }
 
+/**
+ * Per edge row: c values of x read and written, its index (and, for a mean, the two splits
+ * around its row) read once per thread: once per row in the per-row kernel, once per element
+ * otherwise; a mean divides each value.
+ */
+function gatherCost(edges: number, c: number, perRow: boolean, mean: boolean) {
+  const perThread = 4 + (mean ? 8 : 0);
+  const read = edges * (4 * c + perThread * (perRow ? 1 : c));
+  return { read, write: edges * 4 * c, flops: mean ? edges * c : 0 };
+}
+
 export const gatherRowsDef: OpDef<GatherAttrs> = {
   name: 'gather_rows',
   indexInputs: [1, 2, 3],
@@ -65,6 +76,7 @@ export const gatherRowsDef: OpDef<GatherAttrs> = {
           params: { batch, nnz, c, rows },
           bindings: [{ input: 0 }, { input: 1 }, { input: 3 }, { output: true }],
           grid: grid1d(batch * nnz * (perRow ? 1 : c)),
+          cost: gatherCost(batch * nnz, c, perRow, attrs.mean),
         },
       ],
     };

@@ -9,6 +9,7 @@ import { apply } from '../graph/apply';
 import {
   coalesce,
   broadcastStrides,
+  elemBytes,
   checkShape,
   normAxis,
   numel,
@@ -23,6 +24,7 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/strided_copy.wgsl?raw';
 import type { Dispatch, OpDef } from '../graph/op';
+import { perElement } from './cost';
 
 export const stridedCopyParams = new UniformLayout('StridedCopyParams', {
   n: 'u32',
@@ -49,6 +51,8 @@ function stridedCopy(out: TensorSpec, strides: readonly number[]): Dispatch {
     params: { n, shape: c.shape, strides: c.strides[0] },
     bindings: [{ input: 0 }, { output: true }],
     grid: grid1d(n),
+    // Each output element reads one input element (a broadcast reads one many times).
+    cost: perElement(n, { read: elemBytes(out.dtype), write: elemBytes(out.dtype), flops: 0 }),
   };
 }
 

@@ -10,7 +10,7 @@ import splitSource from '../../kernels/matmul_split.wgsl?raw';
 import { sumTo } from './layout';
 import { requireF32 } from './elementwise';
 import { batchStrides, dims, referenceMatmul } from './matmul_reference';
-import type { Dispatch, LowerArgs, Lowered, OpDef } from '../graph/op';
+import type { Cost, Dispatch, LowerArgs, Lowered, OpDef } from '../graph/op';
 import { registerOp, type OpAttrs } from '../graph/registry';
 
 type MatmulAttrs = OpAttrs['matmul'];
@@ -183,15 +183,17 @@ function lowerMatmul(
   const product = slices > 1 ? { scratch: 1 } : { output: true as const };
   const bindings = [{ input: 0 }, { input: 1 }, product, biasSlot];
   const overrides = { BIAS, ACT: act };
+  const cost = matmulCost({ m, k, n, nBatch, lane, blocks }, slices, bias !== undefined, act);
   const dispatches: Dispatch[] = [
     lane
-      ? { kernel: K.lane, overrides, params, bindings, grid: grid1d(blocks * slices) }
+      ? { kernel: K.lane, overrides, params, bindings, grid: grid1d(blocks * slices), cost }
       : {
           kernel: K.workgroup,
           overrides: { ...overrides, WG: MATMUL_THREADS },
           params,
           bindings,
           grid: [Math.ceil(n / TILE), rowTiles, nBatch * slices],
+          cost,
         },
   ];
   if (slices > 1) {
@@ -201,9 +203,41 @@ function lowerMatmul(
       params: { n_out: outputs, slices, m, n },
       bindings: [{ scratch: 1 }, biasSlot, { output: true }],
       grid: grid1d(outputs),
+      cost: {
+        read: 4 * outputs * (slices + (bias ? 1 : 0)),
+        write: 4 * outputs,
+        flops: outputs * (slices - 1 + (bias ? 1 : 0)),
+      },
     });
   }
   return { dispatches, scratch };
+}
+
+/**
+ * The product pass's cost. Each output tile re-reads its rows of A and its columns of B: the lane
+ * kernel loads 8 of each per k for every 8 x 8 block (edge blocks clamp, so they load as many),
+ * a workgroup loads its 64-row and 64-column panels once per k into shared memory (edge tiles
+ * only the rows and columns that exist). So A is read once per column tile and B once per row
+ * tile. FLOPs: 2 M N K, plus the bias add and a GELU (4) per output in the store; with split K
+ * the partials are written here and summed by the split pass.
+ */
+function matmulCost(
+  d: { m: number; k: number; n: number; nBatch: number; lane: boolean; blocks: number },
+  slices: number,
+  bias: boolean,
+  act: number,
+): Cost {
+  const { m, k, n, nBatch } = d;
+  const outputs = nBatch * m * n;
+  const read = d.lane
+    ? 4 * d.blocks * k * 2 * LANE_BLOCK
+    : 4 * nBatch * k * (Math.ceil(n / TILE) * m + Math.ceil(m / TILE) * n);
+  const epilogue = slices > 1 ? 0 : (bias ? 1 : 0) + (act === ACT_NONE ? 0 : 4);
+  return {
+    read: read + (bias && slices === 1 ? 4 * outputs : 0),
+    write: 4 * outputs * slices,
+    flops: 2 * outputs * k + outputs * epilogue,
+  };
 }
 
 /**

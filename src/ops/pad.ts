@@ -6,7 +6,15 @@
 import { WgnoError, fmtShape } from '../errors';
 import { registerOp } from '../graph/registry';
 import { apply } from '../graph/apply';
-import { normAxis, numel, stridesOf, type Shape, type TensorSpec } from '../graph/shape';
+import {
+  byteSize,
+  elemBytes,
+  normAxis,
+  numel,
+  stridesOf,
+  type Shape,
+  type TensorSpec,
+} from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
@@ -55,7 +63,21 @@ function windowCopy(x: TensorSpec, out: TensorSpec, offset: readonly number[]): 
     },
     bindings: [{ input: 0 }, { output: true }],
     grid: grid1d(n),
+    // Only the window's overlap with the input is read; zero-fill costs no read.
+    cost: {
+      read: inside(x.shape, out.shape, offset) * elemBytes(x.dtype),
+      write: byteSize(out),
+      flops: 0,
+    },
   };
+}
+
+/** Output elements whose source c + offset lies inside the input. */
+function inside(xs: readonly number[], os: readonly number[], offset: readonly number[]): number {
+  return os.reduce(
+    (n, d, k) => n * Math.max(0, Math.min(d + offset[k], xs[k]) - Math.max(offset[k], 0)),
+    1,
+  );
 }
 
 /** float64 twin of the kernel. */

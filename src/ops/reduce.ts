@@ -132,16 +132,18 @@ export const sumDef: OpDef<SumAttrs> = {
     const nOut = numel(out.shape);
     const r = numel(red.map((g) => g.size));
     const io = [{ input: 0 }, { output: true as const }];
+    // Every element read once and added once; the output (or the partials) written once.
+    const cost = { read: 4 * nOut * r, write: 4 * nOut, flops: nOut * r };
     const short = r <= SHORT_R || (nOut >= MANY_OUTPUTS && r <= MODERATE_R);
     if (!short && target.kernels === 'workgroup' && red[red.length - 1].stride === 1) {
       // grid1d(nOut * WG) yields exactly nOut workgroups (folded into y when needed).
-      const dispatch = { kernel: perGroup, params: reduceParamsOf(kept, red), bindings: io };
+      const dispatch = { kernel: perGroup, params: reduceParamsOf(kept, red), bindings: io, cost };
       return { dispatches: [{ ...dispatch, grid: grid1d(nOut * WORKGROUP_SIZE) }] };
     }
     const wanted = short ? 1 : Math.ceil(CHUNK_THREADS[target.kernels] / nOut);
     const { chunk, count: chunks } = splitRange(r, wanted, MIN_CHUNK);
     if (chunks === 1) {
-      const dispatch = { kernel: perThread, params: reduceParamsOf(kept, red), bindings: io };
+      const dispatch = { kernel: perThread, params: reduceParamsOf(kept, red), bindings: io, cost };
       return { dispatches: [{ ...dispatch, grid: grid1d(nOut) }] };
     }
     // Pass 2 sums the [chunks, nOut] partials over chunks, in ascending order.
@@ -156,12 +158,14 @@ export const sumDef: OpDef<SumAttrs> = {
           params: reduceParamsOf(kept, red, chunk),
           bindings: [{ input: 0 }, { scratch: 0 }],
           grid: grid1d(nOut * chunks),
+          cost: { ...cost, write: 4 * nOut * chunks },
         },
         {
           kernel: perThread,
           params: partials,
           bindings: [{ scratch: 0 }, io[1]],
           grid: grid1d(nOut),
+          cost: { read: 4 * nOut * chunks, write: 4 * nOut, flops: nOut * chunks },
         },
       ],
       scratch: [4 * nOut * chunks],

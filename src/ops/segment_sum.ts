@@ -80,6 +80,13 @@ export const segmentSumDef: OpDef<SegmentAttrs> = {
           params: { batch, rows, c, nnz },
           bindings: inputs[4] ? [...bindings, { input: 4 }] : bindings,
           grid: grid1d(batch * rows * c),
+          // A thread per output element reads its row's two splits, then per edge of the row
+          // its perm entry and value (and factor): the index arrays once per channel and batch.
+          cost: {
+            read: batch * c * (8 * rows + nnz * (inputs[4] ? 12 : 8)),
+            write: batch * rows * c * 4,
+            flops: batch * c * nnz * (inputs[4] ? 2 : 1),
+          },
         },
       ],
     };

@@ -115,8 +115,17 @@ export const spectralMulDef: OpDef<MulAttrs> = {
     };
     const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
     const grid = grid1d(groups * SPECTRAL_WG, SPECTRAL_WG);
+    // Only kept modes are read: per mode and TB x TO tile, TB values of x and TO of w for each
+    // reduced channel; the whole output is written once (products, then zeros outside).
+    const cost = {
+      read: 8 * win.kept * tiles * cRed * (SPECTRAL_TB + SPECTRAL_TO),
+      write: 8 * fillTotal,
+      flops: 8 * win.kept * batch * cOut * cRed,
+    };
     return {
-      dispatches: [{ kernel: mulKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid }],
+      dispatches: [
+        { kernel: mulKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid, cost },
+      ],
     };
   },
   vjp({ g, inputs: [x, w], attrs: { adjoint }, needs }) {
@@ -173,8 +182,18 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
     };
     const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
     const grid = grid1d(threads, SPECTRAL_WG);
+    // Only kept modes are read: per mode and TI x TJ channel tile, TI values of a and TJ of b
+    // for each batch entry.
+    const [batch, cA, cB] = [a.shape[0], a.shape[1], b.shape[1]];
+    const cost = {
+      read: 8 * threads * batch * 2 * SPECTRAL_WGRAD_TILE,
+      write: 8 * win.kept * cA * cB,
+      flops: 8 * win.kept * batch * cA * cB,
+    };
     return {
-      dispatches: [{ kernel: wgradKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid }],
+      dispatches: [
+        { kernel: wgradKernel, overrides: { WG: SPECTRAL_WG }, params, bindings, grid, cost },
+      ],
     };
   },
   vjp({ g, inputs: [a, b], needs }) {

@@ -11,6 +11,7 @@ import { div, mul } from './binary';
 import { requireF32, requireFinite } from './elementwise';
 import type { OpDef, VjpArgs } from '../graph/op';
 import * as sp from './special';
+import { perElement } from './cost';
 
 /** @internal The unary kernels' uniform struct. */
 export const unaryParams = new UniformLayout('UnaryParams', {
@@ -55,6 +56,28 @@ const scaledKernel = defineKernel({
 });
 
 type UnaryName = keyof typeof UNARY_CODES;
+/**
+ * FLOPs per element of each function (a transcendental counts 1, as exp, tanh, sin do in
+ * hardware), for the declared costs; a scaled op adds 1 for the product.
+ */
+const UNARY_FLOPS: Record<UnaryName, number> = {
+  neg: 1,
+  exp: 1,
+  log: 1,
+  sqrt: 1,
+  square: 1,
+  gelu: 4, // 0.5 x (1 + erf(x / sqrt 2))
+  tanh: 1,
+  relu: 1,
+  reciprocal: 1,
+  step: 1,
+  gelu_grad: 8, // Phi(x) + x phi(x)
+  affine: 2,
+  pow_scalar: 1,
+  sin: 1,
+  cos: 1,
+  sigmoid: 4, // 1 / (1 + exp(-x))
+};
 
 /** @internal The affine op's attributes. */
 export interface AffineAttrs {
@@ -105,6 +128,11 @@ function unaryOp<A>(
               ? [{ input: 0 }, { output: true }, { input: 1 }]
               : [{ input: 0 }, { output: true }],
             grid: grid1d(n),
+            cost: perElement(n, {
+              read: 4 * inputs.length,
+              write: 4,
+              flops: UNARY_FLOPS[name] + (withScale ? 1 : 0),
+            }),
           },
         ],
       };
