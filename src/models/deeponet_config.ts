@@ -16,13 +16,21 @@ import { checkActivation, checkLayerSizes, type Activation, type Initializer } f
  */
 export type MultiOutputStrategy = 'independent' | 'split_both' | 'split_branch' | 'split_trunk';
 
+/** DeepONet's settings (DeepXDE's `layer_sizes_branch`, `layer_sizes_trunk`, ...). */
 export interface DeepONetConfig {
   /** Branch widths [m, ..., p]: m sensors of the input function. */
   branch: readonly number[];
   /** Trunk widths [d, ..., p]: d coordinates per query point. */
   trunk: readonly number[];
   /** One activation for both nets, or one each. The trunk's applies to its output too (DeepXDE). */
-  activation: Activation | { readonly branch: Activation; readonly trunk: Activation };
+  activation:
+    | Activation
+    | {
+        /** The branch net's activation. */
+        readonly branch: Activation;
+        /** The trunk net's activation. */
+        readonly trunk: Activation;
+      };
   /** Default 'Glorot normal'; biases start at zero. */
   kernelInitializer?: Initializer;
   /** Outputs per query point (default 1). */
@@ -35,6 +43,7 @@ export interface DeepONetConfig {
 
 const STRATEGIES = ['independent', 'split_both', 'split_branch', 'split_trunk'];
 
+/** A DeepONetConfig checked, with the defaults filled in and one activation per net. */
 export interface ResolvedDeepONet {
   branch: number[];
   trunk: number[];
