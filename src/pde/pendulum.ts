@@ -9,6 +9,7 @@ import { WgnoError } from '../errors';
 import type { Rng } from '../random';
 import { Grf1d } from './grf1d';
 
+/** Sizes and forcing law of `pendulumData`. */
 export interface PendulumOptions {
   /** Number of forcing functions. */
   count: number;
@@ -20,6 +21,7 @@ export interface PendulumOptions {
   refine?: number;
 }
 
+/** Forcings and RK4 solutions at the sensors, from `pendulumData`. */
 export interface PendulumData {
   /** Sensor / query times, [m]. */
   t: Float32Array;
