@@ -53,6 +53,7 @@ const sitePages = ['navier-stokes/', 'fno-example/', 'train/', 'element/', ''].m
 const siteFiles = [
   'models/ns2d-fno-32/weights.safetensors',
   'models/ns2d-fno-32/config.json',
+  'models/ns2d-fno-32/history.safetensors',
   'models/ns2d-fno-32/README.md',
   'demos/fno-example/sample_input.npy',
   'demos/fno-example/sample_target.npy',

@@ -12,6 +12,7 @@ void runPage(async () => {
   const demo = await mountNavierStokes(document.getElementById('app')!, {
     weightsUrl: new URL('weights.safetensors', MODEL).href,
     configUrl: new URL('config.json', MODEL).href,
+    historyUrl: new URL('history.safetensors', MODEL).href,
   });
   const { vendor, architecture } = demo.runtime.adapterInfo;
   setState('running', `Running on ${`${vendor} ${architecture}`.trim() || 'an unnamed adapter'}.`);

@@ -2,11 +2,14 @@
  * The live Navier-Stokes demo as an embeddable component: `mountNavierStokes(element, options)`
  * shows the GPU pseudo-spectral solver (ground truth) and a trained FNO rolling forward from the
  * same state, side by side, drawn straight from GPU buffers, with controls (lil-gui), live
- * readouts, a live error plot (uPlot) and painting. `destroy()` frees every GPU resource.
+ * readouts, a live error plot (uPlot) and painting (click or drag on the solver panel: the
+ * strokes go into the running simulation and into the FNO's window, nothing restarts). With the
+ * shipped solver history (`historyUrl`) the FNO predicts from the first time unit. `destroy()`
+ * frees every GPU resource.
  *
  * The parts: the options and public types (ns_options.ts), what was simulated since the last
  * restart (ns_state.ts), what is shown (ns_view.ts), the inputs (ns_controls.ts) and the GPU work
- * (ns_simulation.ts). Here: the animation loop. Frames never wait on the main thread: GPU work is
+ * (ns_simulation.ts), where it starts (ns_history.ts). Here: the animation loop. Frames never wait on the main thread: GPU work is
  * awaited asynchronously, one frame in flight, and every control runs with no frame in flight.
  */
 import type GUI from 'lil-gui';
@@ -14,12 +17,13 @@ import { sampleGrf2d } from '../pde/grf';
 import { loadFNO } from '../models/load';
 import { Rng } from '../random';
 import { init, type Runtime } from '../runtime/runtime';
-import { controls, onPaint, paint, type ControlState } from './ns_controls';
+import { controls, onPaint, paint, type ControlState, type Stroke } from './ns_controls';
+import { loadHistory, resampleStart, type History, type Start } from './ns_history';
 import { resolveOptions, type DemoConfig, type NavierStokesDemo } from './ns_options';
 import type { NavierStokesDemoOptions } from './ns_options';
 import { Simulation } from './ns_simulation';
 import { DemoState } from './ns_state';
-import { DemoView } from './ns_view';
+import { DemoView, onCpu } from './ns_view';
 
 export type { DemoStats, NavierStokesDemo, NavierStokesDemoOptions } from './ns_options';
 
@@ -30,7 +34,7 @@ export type { DemoStats, NavierStokesDemo, NavierStokesDemoOptions } from './ns_
  * const demo = await mountNavierStokes(document.getElementById('app')!, {
  *   weightsUrl: 'models/ns2d-fno-32/weights.safetensors',
  *   configUrl: 'models/ns2d-fno-32/config.json',
- *   grid: 64,
+ *   historyUrl: 'models/ns2d-fno-32/history.safetensors',
  * });
  * // later: demo.destroy();
  */
@@ -38,9 +42,9 @@ export async function mountNavierStokes(
   element: HTMLElement,
   options: NavierStokesDemoOptions,
 ): Promise<NavierStokesDemo> {
-  const { cfg, stepsPerUnit } = resolveOptions(options);
   const rt = await init();
   try {
+    const { cfg, stepsPerUnit } = resolveOptions(options, onCpu(rt));
     return await LiveDemo.start(rt, element, cfg, stepsPerUnit);
   } catch (e) {
     rt.destroy();
@@ -51,9 +55,14 @@ export async function mountNavierStokes(
 /** The running demo: the handle mountNavierStokes returns. */
 class LiveDemo implements NavierStokesDemo {
   private readonly ui: ControlState;
-  private initial: Float32Array;
+  private initial: Start;
+  /** Strokes painted since the last frame, applied before the next one. */
+  private readonly strokes: Stroke[] = [];
   private gui: GUI | null = null;
   private busy = false;
+  /** paused() calls in progress, and whether to run again when the last ends. */
+  private holds = 0;
+  private resume = false;
   private destroyed = false;
 
   private constructor(
@@ -63,9 +72,10 @@ class LiveDemo implements NavierStokesDemo {
     private readonly simAt: (n: number) => Promise<Simulation>,
     private readonly view: DemoView,
     private readonly state: DemoState,
+    private readonly history: History | null,
   ) {
     this.ui = { running: true, showError: true, grid: cfg.grid, seed: cfg.seed };
-    this.initial = this.freshField();
+    this.initial = this.freshStart();
   }
 
   static async start(
@@ -74,14 +84,17 @@ class LiveDemo implements NavierStokesDemo {
     cfg: DemoConfig,
     stepsPerUnit: number,
   ): Promise<LiveDemo> {
-    const { fno, config } = await loadFNO(rt, cfg.weightsUrl, cfg.configUrl);
+    const [{ fno, config }, history] = await Promise.all([
+      loadFNO(rt, cfg.weightsUrl, cfg.configUrl),
+      cfg.historyUrl ? loadHistory(cfg.historyUrl) : null,
+    ]);
     const tIn = config.tIn ?? config.model.inChannels ?? 1;
     const simAt = (n: number) =>
       Simulation.create(rt, fno, tIn, { n, dt: cfg.dt, substeps: cfg.substeps });
     const sim = await simAt(cfg.grid);
     const view = await DemoView.create(rt, element, cfg);
     const state = new DemoState(tIn, cfg.substeps, stepsPerUnit);
-    const demo = new LiveDemo(rt, cfg, sim, simAt, view, state);
+    const demo = new LiveDemo(rt, cfg, sim, simAt, view, state, history);
     await demo.begin();
     return demo;
   }
@@ -112,7 +125,7 @@ class LiveDemo implements NavierStokesDemo {
       this.sim.destroy();
       this.sim = next;
       this.ui.grid = n;
-      this.initial = this.freshField();
+      this.initial = this.freshStart();
       this.restart(this.initial);
     });
   }
@@ -120,7 +133,7 @@ class LiveDemo implements NavierStokesDemo {
   reseed(): Promise<void> {
     return this.paused(() => {
       this.ui.seed++;
-      this.initial = this.freshField();
+      this.initial = this.freshStart();
       this.restart(this.initial);
     });
   }
@@ -137,12 +150,12 @@ class LiveDemo implements NavierStokesDemo {
     this.runtime.destroy();
   }
 
-  /** Wires painting and the controls, shows t = 0 and starts the animation. */
+  /** Wires painting and the controls, shows the start and starts the animation. */
   private async begin(): Promise<void> {
-    // Painting adds a blob of vorticity to the solver's field and restarts the time from there.
-    onPaint(this.view.solverCanvas, (at, sign) => {
-      const painted = async () => paint(await this.sim.ns.readVorticity(), this.sim.n, at, sign);
-      void this.paused(async () => this.restart(await painted()));
+    // A running demo takes the strokes at its next frame; a paused one right away.
+    onPaint(this.view.solverCanvas, (stroke) => {
+      this.strokes.push(stroke);
+      if (!this.ui.running) void this.paused(() => this.applyStrokes());
     });
     if (this.cfg.controls) {
       const step = () => this.busy || this.tick();
@@ -153,15 +166,37 @@ class LiveDemo implements NavierStokesDemo {
     requestAnimationFrame(this.loop);
   }
 
-  private freshField(): Float32Array {
-    return sampleGrf2d(new Rng(this.ui.seed), this.sim.n, 1);
+  /**
+   * The seed's start on the current grid: the shipped history when it was solved from this seed
+   * with this dt (resampled to the grid), else a fresh random field that the FNO warms up on.
+   */
+  private freshStart(): Start {
+    const h = this.history;
+    if (h && h.seed === this.ui.seed && Math.abs(h.dt - this.cfg.dt) < 1e-12)
+      return resampleStart(h, this.sim.n);
+    const w0 = sampleGrf2d(new Rng(this.ui.seed), this.sim.n, 1);
+    return { n: this.sim.n, w0, records: [] };
   }
 
-  private restart(w0: Float32Array): void {
-    this.sim.ns.setVorticity(w0);
-    this.state.restart();
-    this.view.clearPlot();
+  /** The solver at the start's last state, its records in the FNO's window, readouts cleared. */
+  private restart(start: Start): void {
+    const k = start.records.length;
+    this.strokes.length = 0;
+    this.sim.ns.setVorticity(start.records.at(-1) ?? start.w0);
+    this.sim.setWindow(start.records);
+    this.state.restart(k, k);
+    this.view.restart();
     this.view.showReadout(this.state);
+  }
+
+  /** Paints the pending strokes into the solver's state and the FNO's window; time goes on. */
+  private async applyStrokes(): Promise<void> {
+    if (this.strokes.length === 0) return;
+    const strokes = this.strokes.splice(0);
+    // Into every recorded plane of the window, not only the last: the FNO reads a sudden jump
+    // between its last two inputs as a trend and extrapolates it; a dab present in all of them is
+    // a feature of the flow that it carries forward.
+    await this.sim.edit((w) => paint(w, this.sim.n, strokes), this.state.recorded);
   }
 
   private draw(): Promise<void> {
@@ -172,6 +207,7 @@ class LiveDemo implements NavierStokesDemo {
   private async tick(): Promise<void> {
     this.busy = true;
     try {
+      await this.applyStrokes();
       if (await this.state.advance(this.sim, this.runtime.device.queue)) {
         const point = await this.state.endOfUnit(this.sim);
         if (point) this.view.plotPoint(point);
@@ -198,17 +234,24 @@ class LiveDemo implements NavierStokesDemo {
     requestAnimationFrame(this.loop);
   };
 
-  /** Runs `f` with the animation stopped and no frame in flight, then draws. */
+  /**
+   * Runs `f` with the animation stopped and no frame or other control in flight (busy, so that
+   * two controls never interleave their GPU reads and writes), then draws.
+   */
   private async paused(f: () => Promise<void> | void): Promise<void> {
-    const was = this.ui.running;
+    // Overlapping calls (strokes while a grid switch waits) resume to the state before the first.
+    if (this.holds++ === 0) this.resume = this.ui.running;
     this.ui.running = false;
     while (this.busy) await new Promise((r) => setTimeout(r, 5));
+    this.busy = true;
     try {
       await f();
       await this.draw();
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.busy = false;
     }
-    this.ui.running = was && !this.stats.error;
+    if (--this.holds === 0) this.ui.running = this.resume && !this.stats.error;
   }
 }

@@ -21,22 +21,37 @@ export function fieldPanel(parent: HTMLElement, title: string, key: string): Pan
   return { canvas, box, caption: (text) => (caption.textContent = text) };
 }
 
-/** A horizontal colour bar from -range to +range in the panels' colours. */
+/**
+ * A horizontal colour bar from -range to +range in the panels' colours, its right end labelled
+ * with what it measures; `extra` is an additional class (the error panel's smaller bar).
+ */
 export function colorBar(
   parent: HTMLElement,
-  range: number,
-  stops: readonly Rgb[] = DIVERGING,
-): void {
+  opts: { range: number; what: string; stops?: readonly Rgb[]; extra?: string },
+): HTMLElement {
+  const { range, what, stops = DIVERGING } = opts;
   const bar = document.createElement('div');
-  bar.className = 'wgno-ns-colorbar';
+  bar.className = `wgno-ns-colorbar ${opts.extra ?? ''}`.trim();
+  bar.dataset.range = String(range);
   const ramp = document.createElement('div');
   const css = stops.map((c) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')})`);
   ramp.style.background = `linear-gradient(to right, ${css.join(', ')})`;
-  ramp.title = 'vorticity (the error panel uses a quarter of this range)';
+  ramp.title = `${what}, -${range} to +${range}`;
   const label = (text: string) =>
     Object.assign(document.createElement('span'), { textContent: text });
-  bar.append(label(`-${range}`), ramp, label(`+${range} vorticity`));
+  bar.append(label(`-${range}`), ramp, label(`+${range} ${what}`));
   parent.append(bar);
+  return bar;
+}
+
+/** A visible note above the panels (e.g. that the adapter is a CPU emulation of WebGPU). */
+export function notice(parent: HTMLElement, text: string): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'wgno-ns-notice';
+  p.setAttribute('role', 'note');
+  p.textContent = text;
+  parent.append(p);
+  return p;
 }
 
 /** A definition list of named values, updated in place; each value's <dd> has data-key. */

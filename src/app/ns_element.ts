@@ -4,7 +4,9 @@
  *
  * Attributes (read when the element is connected; changing `grid` later switches the grid):
  *   weights, config   URLs of the FNO weights (safetensors) and its config.json (required)
- *   grid              grid side (default 32); grids: comma-separated choices for the controls
+ *   history           URL of a short solver history (history.safetensors beside the weights), so
+ *                     the FNO predicts from the first time unit (optional)
+ *   grid              grid side (default 64 on a GPU, 32 on a CPU adapter); grids: comma-separated choices for the controls
  *   dt, substeps, seed, range
  *   controls, plot    "false" hides the lil-gui controls or the error plot
  * Events: `ready` (detail: the NavierStokesDemo handle, also on `.demo`) and `wgno-error`
@@ -46,6 +48,8 @@ export function optionsFromAttributes(el: HTMLElement): NavierStokesDemoOptions 
     controls: el.getAttribute('controls') !== 'false',
     plot: el.getAttribute('plot') !== 'false',
   };
+  const history = el.getAttribute('history');
+  if (history) opts.historyUrl = new URL(history, el.baseURI).href;
   if (grids !== null) opts.grids = grids.split(',').map((g) => Number(g.trim()));
   for (const k of ['grid', 'dt', 'substeps', 'seed', 'range'] as const) {
     const v = numberAttr(el, k);

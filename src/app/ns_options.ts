@@ -9,7 +9,17 @@ export interface NavierStokesDemoOptions {
   weightsUrl: string;
   /** URL of the model's config.json. */
   configUrl: string;
-  /** Grid side; the FNO runs zero-shot on any of `grids`. Default 32. */
+  /**
+   * URL of a short solver history (models/ns2d-fno-32/history.safetensors, `wgno ns-generate`'s
+   * layout with --n 1): when its seed and dt are the demo's, the demo starts at its last record
+   * with the FNO's window full, so the FNO predicts from the first time unit. Without it (or for
+   * other seeds) the FNO waits for tIn time units of solving.
+   */
+  historyUrl?: string;
+  /**
+   * Grid side; the FNO runs zero-shot on any of `grids`. Default 64 on a GPU, 32 (the model's
+   * grid) on a CPU implementation of WebGPU, where everything runs many times slower.
+   */
   grid?: number;
   /** The grids the controls offer. Default [32, 64, 128, 256]. */
   grids?: readonly number[];
@@ -21,6 +31,8 @@ export interface NavierStokesDemoOptions {
   seed?: number;
   /** Colour range: vorticity values at +-range get the ends of the colour map. Default 2. */
   range?: number;
+  /** Colour range of the error panel (FNO - solver), with its own colour bar. Default range / 4. */
+  errorRange?: number;
   /** Colour map: 2 to 16 sRGB stops in [0, 1] from -range to +range. Default ColorBrewer RdBu. */
   colormap?: readonly Rgb[];
   /** Show lil-gui controls. Default true. */
@@ -72,16 +84,21 @@ export interface DemoStats {
   error?: string;
 }
 
-export type DemoConfig = Required<NavierStokesDemoOptions>;
+export type DemoConfig = Required<Omit<NavierStokesDemoOptions, 'historyUrl'>> &
+  Pick<NavierStokesDemoOptions, 'historyUrl'>;
 
-/** The options with their defaults, checked; and the solver steps per time unit (1/dt). */
-export function resolveOptions(options: NavierStokesDemoOptions): {
-  cfg: DemoConfig;
-  stepsPerUnit: number;
-} {
+/**
+ * The options with their defaults, checked; and the solver steps per time unit (1/dt). `cpu`: the
+ * adapter is a CPU implementation of WebGPU (the default grid is then the model's 32).
+ */
+export function resolveOptions(
+  options: NavierStokesDemoOptions,
+  cpu: boolean,
+): { cfg: DemoConfig; stepsPerUnit: number } {
+  const range = options.range ?? 2;
   const cfg: DemoConfig = {
-    ...{ grid: 32, grids: [32, 64, 128, 256], dt: 1e-3, substeps: 50, seed: 0, range: 2 },
-    ...{ colormap: DIVERGING, controls: true, plot: true },
+    ...{ grid: cpu ? 32 : 64, grids: [32, 64, 128, 256], dt: 1e-3, substeps: 50, seed: 0 },
+    ...{ range, errorRange: range / 4, colormap: DIVERGING, controls: true, plot: true },
     ...options,
   };
   const stepsPerUnit = Math.round(1 / cfg.dt);
@@ -93,5 +110,10 @@ export function resolveOptions(options: NavierStokesDemoOptions): {
       `substeps = ${cfg.substeps}; need a whole number >= 1 that divides 1/dt = ${stepsPerUnit}`,
     );
   checkRange('mountNavierStokes', cfg.range);
+  if (!(cfg.errorRange > 0 && Number.isFinite(cfg.errorRange)))
+    throw new WgnoError(
+      'mountNavierStokes',
+      `errorRange = ${cfg.errorRange}; need a finite value > 0`,
+    );
   return { cfg, stepsPerUnit };
 }

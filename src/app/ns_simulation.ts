@@ -19,18 +19,21 @@ import { shiftWindow } from '../train/rollout';
 export class Simulation {
   private constructor(
     readonly ns: NavierStokes2d,
-    /** The FNO's input: the last tIn states, oldest first (solver states, then its own outputs). */
-    private readonly window: Tensor,
+    /**
+     * The FNO's input [1, tIn, n, n]: the last tIn states, oldest first (solver states, then its
+     * own outputs); its last plane is the FNO's current state, which the FNO panel shows.
+     */
+    readonly window: Tensor,
     /** Appends the solver's current state to the window (the warm-up). */
     private readonly recordStep: Step,
     /** One FNO step: predicts, shifts the prediction into the window, and scores it. */
     private readonly predictStep: Step,
-    /** The FNO's latest prediction [1, 1, n, n] and its difference from the solver [n, n]. */
-    readonly prediction: Tensor,
+    /** The FNO's latest prediction's difference from the solver [n, n]. */
     readonly diff: Tensor,
     /** [sum (fno - solver)^2, sum solver^2]. */
     private readonly norms: Tensor,
     readonly n: number,
+    private readonly tIn: number,
   ) {}
 
   static async create(
@@ -53,16 +56,48 @@ export class Simulation {
     const d = sub(reshape(y, [n, n]), w);
     const norms = concat([reshape(sum(square(d)), [1]), reshape(sum(square(w)), [1])], 0);
     const predictStep = await rt.compile({
-      outputs: [y, norms],
+      outputs: [norms],
       updates: [assignUpdate(window, shiftWindow(window, y)), assignUpdate(diff, d)],
       label: 'demo.fno',
     });
-    return new Simulation(ns, window, record, predictStep, y, diff, norms, n);
+    return new Simulation(ns, window, record, predictStep, diff, norms, n, tIn);
   }
 
   /** Puts the solver's current state at the end of the FNO's window. */
   record(): void {
     this.recordStep.run();
+  }
+
+  /**
+   * Fills the window's last planes with `records` (n x n each, oldest first; at most tIn) and
+   * zeroes the rest, as if they had been recorded one by one.
+   */
+  setWindow(records: readonly Float32Array[]): void {
+    const plane = this.n * this.n;
+    const data = new Float32Array(this.tIn * plane);
+    const kept = records.slice(-this.tIn);
+    kept.forEach((r, k) => data.set(r, (this.tIn - kept.length + k) * plane));
+    this.window.write(data);
+  }
+
+  /**
+   * Applies `edit` (in place, to an n x n field) to the solver's state and to the last `frames`
+   * planes of the window, so the FNO continues from the edited state; with `frames` = tIn the
+   * error panel is brought up to date too.
+   */
+  async edit(edit: (w: Float32Array) => void, frames: number): Promise<void> {
+    const w = await this.ns.readVorticity();
+    edit(w);
+    this.ns.setVorticity(w);
+    if (frames === 0) return;
+    const plane = this.n * this.n;
+    const win = await this.window.read();
+    for (let k = this.tIn - frames; k < this.tIn; k++)
+      edit(win.subarray(k * plane, (k + 1) * plane));
+    this.window.write(win);
+    if (frames < this.tIn) return;
+    const last = win.subarray((this.tIn - 1) * plane);
+    this.diff.write(last.map((v, p) => v - w[p]));
   }
 
   /** One FNO step against the solver's current state; resolves to the relative L2 error. */

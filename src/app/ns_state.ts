@@ -41,12 +41,16 @@ export class DemoState {
     return this.recorded === this.tIn;
   }
 
-  /** Back to t = 0 with an empty window (the caller sets the solver's field). */
-  restart(): void {
-    this.recorded = this.stepsInUnit = 0;
+  /**
+   * A new start at t = `time` with `recorded` units already in the FNO's window (the caller sets
+   * the solver's field and the window). Every readout of the previous run is cleared: a restart
+   * may be on another grid, where the old timings mean nothing.
+   */
+  restart(time = 0, recorded = 0): void {
+    this.recorded = Math.min(recorded, this.tIn);
+    this.stepsInUnit = 0;
     this.solverMs = 0;
-    this.stats.time = 0;
-    this.stats.relL2 = NaN;
+    Object.assign(this.stats, { time, solverMsPerUnit: NaN, fnoMsPerUnit: NaN, relL2: NaN });
     this.history.length = 0;
   }
 

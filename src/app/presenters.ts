@@ -13,6 +13,8 @@ export interface Presenter {
   target(): GPUTextureView;
   /** Shows what was rendered (resolves when it is on screen). */
   present(): Promise<void>;
+  /** Empties the canvas (the panel's placeholder shows through) until the next present(). */
+  clear(): void;
   destroy(): void;
 }
 
@@ -28,10 +30,20 @@ export function makePresenter(rt: Runtime, canvas: HTMLCanvasElement, cpu: boole
 function webgpuPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
   const ctx = canvas.getContext('webgpu');
   if (!ctx) throw new WgnoError('mountNavierStokes', 'canvas.getContext("webgpu") returned null');
-  ctx.configure({ device: rt.device, format: presenterFormat(false), alphaMode: 'opaque' });
+  // Configured on first use: unconfiguring is how a WebGPU canvas goes back to transparent.
+  let configured = false;
   return {
-    target: () => ctx.getCurrentTexture().createView(),
+    target: () => {
+      if (!configured)
+        ctx.configure({ device: rt.device, format: presenterFormat(false), alphaMode: 'opaque' });
+      configured = true;
+      return ctx.getCurrentTexture().createView();
+    },
     present: async () => {},
+    clear: () => {
+      if (configured) ctx.unconfigure();
+      configured = false;
+    },
     destroy: () => ctx.unconfigure(),
   };
 }
@@ -65,6 +77,8 @@ function copyPresenter(rt: Runtime, canvas: HTMLCanvasElement): Presenter {
     target: () => tex.createView(),
     // One copy at a time: a frame never maps the buffer while the previous map is pending.
     present: () => (pending = pending.then(copy, copy)),
+    // After any copy still pending, so that it cannot paint over the cleared canvas.
+    clear: () => void (pending = pending.then(() => ctx.clearRect(0, 0, w, h))),
     destroy() {
       tex.destroy();
       buf.destroy();
