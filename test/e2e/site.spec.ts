@@ -64,6 +64,8 @@ test('the built site runs under a sub-path', async ({ page }, testInfo) => {
   await expect(page).toHaveURL(/demos\/navier-stokes\/index\.html$/);
   await expectState(page, 'running');
   await expectAnimates(page.locator('.wgno-ns-panel canvas').first());
+  // The shipped solver history came too: the FNO is live from the start.
+  await expect(page.locator('.wgno-ns-panel figcaption').nth(1)).toHaveText('FNO');
   await page.screenshot({ path: testInfo.outputPath('site-navier-stokes.png'), fullPage: true });
 
   await page.goto(`${base}demos/fno-example/index.html`);
