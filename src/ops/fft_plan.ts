@@ -14,7 +14,8 @@ import type { KernelStyle } from '../gpu/target';
 import { UniformLayout } from '../gpu/uniforms';
 import { codes } from '../gpu/wgsl';
 import source from '../../kernels/fft.wgsl?raw';
-import type { Cost, Dispatch, Slot } from '../graph/op';
+import type { Dispatch, Slot } from '../graph/op';
+import { CHIRP_FLOPS, lineRead, lineWrite, passCost, type LineLoad } from './fft_cost';
 
 export type Norm = 'backward' | 'forward' | 'ortho';
 
@@ -62,9 +63,6 @@ const SMEM = 1024;
 /** Uniform fields only the shared kernel reads. */
 const NOT_SHARED = { radix: [] as number[], stages: 0, per_group: 0 };
 
-/** FLOPs of one chirp value e^{-i pi j^2 / N}: its angle, cosine and sine. */
-const CHIRP = 4;
-
 /** Largest Bluestein length: the chirp index j^2 mod 2N is formed in u32. */
 const MAX_BLUESTEIN = 32768;
 
@@ -109,36 +107,8 @@ type Params = Record<string, number | readonly number[]> & {
   n_real: number;
 };
 
-/**
- * Bytes one line's load reads: the stored elements it touches (bins past in_len are zeros, read
- * from nowhere). A real line is f32; a half spectrum rebuilds the full line of n_real from its
- * stored bins, reading bin j for j and (mirrored) n_real - j.
- */
-function lineRead(load: number, inLen: number, len: number, nReal: number): number {
-  if (load === LOAD.real) return 4 * Math.min(inLen, len);
-  if (load === LOAD.complex) return 8 * Math.min(inLen, len);
-  const direct = Math.min(inLen, Math.floor(nReal / 2) + 1);
-  const mirrored = Math.max(0, Math.min(inLen - 1, Math.ceil(nReal / 2) - 1));
-  return 8 * (direct + mirrored);
-}
-
-/** Bytes one line's store writes: pruned bins (k >= out_len) are dropped; a real line is f32. */
-const lineWrite = (store: number, outLen: number, len: number): number =>
-  (store === STORE.real ? 4 : 8) * Math.min(outLen, len);
-
-/**
- * The cost of a dispatch doing the radices `rs` of lines of `len` (5 N log2 N FLOPs per complex
- * line in all, shared by the passes as log2 of their radices), reading its first line's elements
- * with `read` bytes and writing `write` bytes per line.
- */
-function passCost(base: Params, rs: readonly number[], read: number, write: number): Cost {
-  const log2 = rs.reduce((s, r) => s + Math.log2(r), 0);
-  return {
-    read: base.lines * read,
-    write: base.lines * write,
-    flops: 5 * base.lines * base.len * log2,
-  };
-}
+const loadKind = (load: number): LineLoad =>
+  load === LOAD.real ? 'real' : load === LOAD.half ? 'half' : 'complex';
 
 /** Whether a line of `len` is transformed in one dispatch, and by which kernel. */
 function oneDispatch(len: number, strategy: KernelStyle): 'lane' | 'whole' | null {
@@ -165,8 +135,12 @@ function passes(
   return rs.map((r, i) => {
     const isFirst = i === 0;
     const isLast = i === rs.length - 1;
-    const read = isFirst ? lineRead(first.load, first.in_len, base.len, base.n_real) : 8 * base.len;
-    const write = isLast ? lineWrite(last.store, last.out_len, base.len) : 8 * base.len;
+    const read = isFirst
+      ? lineRead(loadKind(first.load), first.in_len, base.len, base.n_real)
+      : 8 * base.len;
+    const write = isLast
+      ? lineWrite(last.store === STORE.real, last.out_len, base.len)
+      : 8 * base.len;
     const d: Dispatch = {
       kernel: K.pass,
       overrides: {
@@ -186,7 +160,7 @@ function passes(
       },
       bindings: slots(i),
       grid: grid1d((base.lines * base.len) / r),
-      cost: passCost(base, [r], read, write),
+      cost: passCost(base.lines, base.len, [r], { read, write }),
     };
     ns *= r;
     return d;
@@ -223,12 +197,10 @@ function sharedPass(
     },
     bindings: slots(0),
     grid: kernel === 'lane' ? grid1d(base.lines) : grid1d(groups * WORKGROUP_SIZE),
-    cost: passCost(
-      base,
-      rs,
-      lineRead(first.load, first.in_len, base.len, base.n_real),
-      lineWrite(last.store, last.out_len, base.len),
-    ),
+    cost: passCost(base.lines, base.len, rs, {
+      read: lineRead(loadKind(first.load), first.in_len, base.len, base.n_real),
+      write: lineWrite(last.store === STORE.real, last.out_len, base.len),
+    }),
   };
 }
 
@@ -292,7 +264,7 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
       params: one,
       bindings: [{ input: 0 }, T(0)],
       grid: grid1d(m),
-      cost: { read: 0, write: 8 * m, flops: CHIRP * m },
+      cost: { read: 0, write: 8 * m, flops: CHIRP_FLOPS * m },
     },
     ...passes(rs, { ...one, inverse: 0 }, plain, keep, 0, (i) => [T(i), T(i + 1)], p.strategy),
     {
@@ -302,9 +274,9 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
       bindings: [{ input: 0 }, A(0)],
       grid: grid1d(p.lines * m),
       cost: {
-        read: p.lines * lineRead(p.load, p.inLen, p.n, p.n),
+        read: p.lines * lineRead(loadKind(p.load), p.inLen, p.n, p.n),
         write: 8 * p.lines * m,
-        flops: (CHIRP + 6) * p.lines * p.n,
+        flops: (CHIRP_FLOPS + 6) * p.lines * p.n,
       },
     },
     ...passes(rs, { ...all, inverse: 0 }, plain, keep, 0, (i) => [A(i), A(i + 1)], p.strategy),
@@ -332,8 +304,8 @@ function lowerBluestein(p: FftLines): { dispatches: Dispatch[]; scratch: number[
       grid: grid1d(p.lines * p.outLen),
       cost: {
         read: 8 * p.lines * p.outLen,
-        write: p.lines * lineWrite(p.store, p.outLen, p.n),
-        flops: (CHIRP + 8) * p.lines * p.outLen,
+        write: p.lines * lineWrite(p.store === STORE.real, p.outLen, p.n),
+        flops: (CHIRP_FLOPS + 8) * p.lines * p.outLen,
       },
     },
   ];
