@@ -112,7 +112,9 @@ class LiveDemo implements NavierStokesDemo {
   }
 
   set running(v: boolean) {
-    this.ui.running = v && !this.stats.error;
+    // During a control (a grid switch, a stroke while paused) this is the state it resumes to.
+    if (this.holds > 0) this.resume = v && !this.stats.error;
+    else this.ui.running = v && !this.stats.error;
   }
 
   get grid(): number {
