@@ -2,9 +2,11 @@
  * The FNO paper's 2-D Navier-Stokes solver on the GPU (REFERENCE.md): vorticity form on the unit
  * torus, pseudo-spectral with wgno's own FFTs, 2/3-rule dealiasing, Crank-Nicolson on the viscous
  * term, the paper's forcing, batched over trajectories. The state is the half spectrum
- * w_h = rfft2(w) (unscaled), complex64 [batch, n, n/2 + 1], held in one leaf; `advance()` replays a
- * compiled step of `substeps` solver steps (one submit) that ends by writing the new state into
- * that leaf. The float64 twin is src/pde/ns_reference.ts.
+ * w_h = rfft2(w) (unscaled) as a compensated pair hi + lo, complex64 [batch, 2, n, n/2 + 1], held in
+ * one leaf: each step adds its increment to it exactly, so f32 rounding does not build up with the
+ * number of steps (kernels/ns.wgsl, docs/navier-stokes.md). `advance()` replays a compiled step of
+ * `substeps` solver steps (one submit) that ends by writing the new state into that leaf. The
+ * float64 twin is src/pde/ns_reference.ts.
  */
 import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
@@ -12,7 +14,16 @@ import type { Step } from '../graph/executor';
 import type { Tensor } from '../graph/tensor';
 import { assignUpdate } from '../graph/in_place';
 import { fft, irfft, rfft } from '../ops/fft';
-import { nsAdvect, nsCn, nsDerivs } from './ns_ops';
+import { reshape } from '../ops/layout';
+import { pad, slice } from '../ops/pad';
+import {
+  NS_DEALIASING,
+  nsAdvect,
+  nsCn,
+  nsDerivs,
+  type NsCnAttrs,
+  type NsDealiasing,
+} from './ns_ops';
 import { nsForcing } from './ns_reference';
 
 /** Options of `NavierStokes2d.create`. */
@@ -29,6 +40,11 @@ export interface NavierStokesOptions {
   substeps?: number;
   /** Forcing f, n x n row-major (axis 0 is x). Default the paper's 0.1 (sin 2pi(x+y) + cos 2pi(x+y)). */
   forcing?: Float32Array;
+  /**
+   * Where the 2/3 rule applies: 'nonlinear' (default) masks the nonlinear term only, as the FNO
+   * paper's data script; 'state' also masks the state after every step.
+   */
+  dealias?: NsDealiasing;
 }
 
 /** The paper's forcing 0.1 (sin(2 pi (x + y)) + cos(2 pi (x + y))) at x = i/n, y = j/n, in f32. */
@@ -72,8 +88,13 @@ export class NavierStokes2d {
 
   /** Checks the options and compiles the solver's steps (once). */
   static async create(rt: Runtime, opts: NavierStokesOptions): Promise<NavierStokes2d> {
-    const { n, batch = 1, nu = 1e-3, dt = 1e-4, substeps = 100 } = opts;
+    const { n, batch = 1, nu = 1e-3, dt = 1e-4, substeps = 100, dealias = 'nonlinear' } = opts;
     checkOptions(n, batch, nu, dt, substeps);
+    if (!NS_DEALIASING.includes(dealias))
+      throw new WgnoError(
+        'NavierStokes2d',
+        `dealias = ${String(dealias)}; valid: ${NS_DEALIASING.map((d) => `'${d}'`).join(', ')}`,
+      );
     const forcing = opts.forcing ?? paperForcing(n);
     if (forcing.length !== n * n)
       throw new WgnoError(
@@ -86,23 +107,24 @@ export class NavierStokes2d {
       dtype: 'complex64',
       label: 'ns.forcing_h',
     });
-    const state = rt.zeros([batch, n, m], { dtype: 'complex64', label: 'ns.w_h' });
+    const state = rt.zeros([batch, 2, n, m], { dtype: 'complex64', label: 'ns.w_h' });
     const input = rt.zeros([batch, n, n], { label: 'ns.w0' });
 
-    const loaded = rfft2(input);
+    // hi = rfft2(w0), lo = 0.
+    const loaded = pad(reshape(rfft2(input), [batch, 1, n, m]), [0, 0, 0, 0], [0, 1, 0, 0]);
     const load = await rt.compile({
       outputs: [loaded],
       updates: [assignUpdate(state, loaded)],
       label: 'ns.load',
     });
     let wh = state;
-    for (let s = 0; s < substeps; s++) wh = solverStep(wh, fh, n, dt, nu);
+    for (let s = 0; s < substeps; s++) wh = solverStep(wh, fh, n, { dt, nu, dealias });
     const advance = await rt.compile({
       outputs: [wh],
       updates: [assignUpdate(state, wh)],
       label: `ns.advance[${substeps}]`,
     });
-    const physical = irfft2(state, n);
+    const physical = irfft2(highPart(state), n); // lo is below f32 resolution of w
     const read = await rt.compile({ outputs: [physical], label: 'ns.vorticity' });
     return new NavierStokes2d(
       rt,
@@ -170,11 +192,17 @@ export class NavierStokes2d {
   }
 }
 
-/** One solver step on the half spectrum wh: derivatives, advection in physical space, CN. */
-function solverStep(wh: Tensor, fh: Tensor, n: number, dt: number, nu: number): Tensor {
-  const fields = irfft2(nsDerivs(wh), n); // [B, 4, n, n]: psi_y, -psi_x, w_x, w_y
+/** The hi plane [B, n, m] of a compensated state [B, 2, n, m]. */
+function highPart(state: Tensor): Tensor {
+  const [batch, , n, m] = state.shape;
+  return reshape(slice(state, 1, 0, 1), [batch, n, m]);
+}
+
+/** One solver step on the compensated state: derivatives, advection in physical space, CN. */
+function solverStep(state: Tensor, fh: Tensor, n: number, attrs: NsCnAttrs): Tensor {
+  const fields = irfft2(nsDerivs(state), n); // [B, 4, n, n]: psi_y, -psi_x, w_x, w_y
   const nonlinear = rfft2(nsAdvect(fields));
-  return nsCn(wh, nonlinear, fh, { dt, nu });
+  return nsCn(state, nonlinear, fh, attrs);
 }
 
 function checkOptions(n: number, batch: number, nu: number, dt: number, substeps: number): void {

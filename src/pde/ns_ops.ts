@@ -14,9 +14,19 @@ import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/ns.wgsl?raw';
 import type { OpDef } from '../graph/op';
 
+/**
+ * Where the 2/3 rule is applied: 'nonlinear' masks the nonlinear term only (the FNO paper's 2020
+ * data-generation script, ns_2d.py); 'state' also masks the new state after every step, so modes
+ * beyond (2/3)(n/2) are zero from the first step on (instead of decaying viscously).
+ */
+export type NsDealiasing = 'nonlinear' | 'state';
+export const NS_DEALIASING: readonly NsDealiasing[] = ['nonlinear', 'state'];
+
 export interface NsCnAttrs {
   readonly dt: number;
   readonly nu: number;
+  /** Default 'nonlinear'. */
+  readonly dealias?: NsDealiasing;
 }
 
 const nsParams = new UniformLayout('NsParams', {
@@ -25,6 +35,8 @@ const nsParams = new UniformLayout('NsParams', {
   m: 'u32',
   dt: 'f32',
   nu: 'f32',
+  /** 1: dealias the new state too (NsDealiasing 'state'). */
+  mask_state: 'u32',
 });
 const entry = (name: string, storage: ('read' | 'read_write')[]) =>
   defineKernel({ name: 'ns', entry: name, source, params: nsParams, storage });
@@ -64,34 +76,53 @@ export const nsLaplacian = (kx: number, ky: number): number =>
 export const nsDealias = (n: number, kx: number, ky: number): number =>
   3 * Math.abs(kx) <= n && 3 * Math.abs(ky) <= n ? 1 : 0;
 
+/** The solver state: [B, 2, n, n/2 + 1] complex64, planes hi and lo with w_h = hi + lo. */
+function compensatedState(op: string, x: TensorSpec): { batch: number; n: number } {
+  const [batch, two, n, m] = x.shape;
+  if (
+    x.dtype !== 'complex64' ||
+    x.shape.length !== 4 ||
+    two !== 2 ||
+    n % 2 !== 0 ||
+    m !== n / 2 + 1
+  )
+    throw new WgnoError(
+      op,
+      `state is ${x.dtype} ${fmtShape(x.shape)}; expected complex64 [batch, 2, n, n/2 + 1] (planes hi, lo) with n even`,
+    );
+  return { batch, n };
+}
+
 export const nsDerivsDef: OpDef<NoAttrs> = {
   name: 'ns_derivs',
   infer([w]) {
-    const { batch, n } = halfSpectrum('ns_derivs', w, 'w_h');
+    const { batch, n } = compensatedState('ns_derivs', w);
     return { shape: [batch, 4, n, n / 2 + 1], dtype: 'complex64' };
   },
   lower({ inputs: [w] }) {
-    const [batch, n, m] = w.shape;
+    const [batch, , n, m] = w.shape;
     return {
       dispatches: [
         {
           kernel: K.derivs,
-          params: { batch, n, m, dt: 0, nu: 0 },
+          params: { batch, n, m, dt: 0, nu: 0, mask_state: 0 },
           bindings: [{ input: 0 }, { output: true }],
-          grid: grid1d(numel(w.shape)),
+          grid: grid1d(batch * n * m),
         },
       ],
     };
   },
   vjp: noGrad('ns_derivs'),
+  // From hi alone, as the kernel: lo would change the result by about 2^-24 of itself.
   reference([w], [s]) {
-    const [batch, n, m] = s.shape;
+    const [batch, , n, m] = s.shape;
     const plane = n * m;
     const out = new Float64Array(2 * batch * 4 * plane);
     for (let t = 0; t < batch * plane; t++) {
       const bin = t % plane;
       const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
-      const [re, im] = [w[2 * t], w[2 * t + 1]];
+      const hi = 2 * ((t - bin) * 2 + bin);
+      const [re, im] = [w[hi], w[hi + 1]];
       const lap = nsLaplacian(kx, ky);
       const base = Math.floor(t / plane) * 4 * plane + bin;
       // i s (re + i im) = (-s im, s re)
@@ -125,7 +156,7 @@ export const nsAdvectDef: OpDef<NoAttrs> = {
       dispatches: [
         {
           kernel: K.advect,
-          params: { batch, n, m: n / 2 + 1, dt: 0, nu: 0 },
+          params: { batch, n, m: n / 2 + 1, dt: 0, nu: 0, mask_state: 0 },
           bindings: [{ input: 0 }, { output: true }],
           grid: grid1d(numel(out.shape)),
         },
@@ -147,12 +178,15 @@ export const nsAdvectDef: OpDef<NoAttrs> = {
 
 export const nsCnDef: OpDef<NsCnAttrs> = {
   name: 'ns_cn',
-  infer([w, f, force], { dt, nu }) {
-    const { batch, n } = halfSpectrum('ns_cn', w, 'w_h');
-    halfSpectrum('ns_cn', f, 'F_h');
+  infer([w, f, force], { dt, nu, dealias = 'nonlinear' }) {
+    const { batch, n } = compensatedState('ns_cn', w);
+    const fs = halfSpectrum('ns_cn', f, 'F_h');
     const want = [n, n / 2 + 1];
-    if (f.shape.join() !== w.shape.join())
-      throw new WgnoError('ns_cn', `F_h ${fmtShape(f.shape)} must match w_h ${fmtShape(w.shape)}`);
+    if (fs.batch !== batch || fs.n !== n)
+      throw new WgnoError(
+        'ns_cn',
+        `F_h ${fmtShape(f.shape)} must be [batch, n, n/2 + 1] of the state ${fmtShape(w.shape)}`,
+      );
     if (force.dtype !== 'complex64' || force.shape.join() !== want.join())
       throw new WgnoError(
         'ns_cn',
@@ -160,47 +194,66 @@ export const nsCnDef: OpDef<NsCnAttrs> = {
       );
     if (!(dt > 0 && Number.isFinite(dt)) || !(nu >= 0 && Number.isFinite(nu)))
       throw new WgnoError('ns_cn', `dt = ${dt}, nu = ${nu}; need dt > 0 and nu >= 0, finite`);
-    return { shape: [batch, n, n / 2 + 1], dtype: 'complex64' };
+    if (!NS_DEALIASING.includes(dealias))
+      throw new WgnoError(
+        'ns_cn',
+        `dealias = ${String(dealias)}; valid: ${NS_DEALIASING.join(', ')}`,
+      );
+    return { shape: w.shape, dtype: 'complex64' };
   },
-  lower({ inputs: [w], attrs: { dt, nu } }) {
-    const [batch, n, m] = w.shape;
+  lower({ inputs: [, f], attrs: { dt, nu, dealias } }) {
+    const [batch, n, m] = f.shape;
+    const mask_state = dealias === 'state' ? 1 : 0;
     return {
       dispatches: [
         {
           kernel: K.cn,
-          params: { batch, n, m, dt, nu },
+          params: { batch, n, m, dt, nu, mask_state },
           bindings: [{ input: 0 }, { output: true }, { input: 1 }, { input: 2 }],
-          grid: grid1d(numel(w.shape)),
+          grid: grid1d(numel(f.shape)),
         },
       ],
     };
   },
   vjp: noGrad('ns_cn'),
-  reference([w, f, force], [s], { dt, nu }) {
+  // In float64: w_h' from w_h = hi + lo, returned as the f32 pair nearest it (hi' = f32(w_h')).
+  reference([w, f, force], [, s], { dt, nu, dealias = 'nonlinear' }) {
     const [batch, n, m] = s.shape;
     const plane = n * m;
-    const out = new Float64Array(2 * batch * plane);
+    const out = new Float64Array(4 * batch * plane);
     for (let t = 0; t < batch * plane; t++) {
       const bin = t % plane;
       const [kx, ky] = nsWavenumber(n, Math.floor(bin / m), bin % m);
       const keep = nsDealias(n, kx, ky);
-      const hv = 0.5 * dt * nu * nsLaplacian(kx, ky);
-      for (let c = 0; c < 2; c++)
-        out[2 * t + c] =
-          (-dt * keep * f[2 * t + c] + dt * force[2 * bin + c] + (1 - hv) * w[2 * t + c]) /
-          (1 + hv);
+      const h = 0.5 * dt * nu * nsLaplacian(kx, ky);
+      const after = dealias === 'state' ? keep : 1;
+      const hi = 2 * ((t - bin) * 2 + bin);
+      for (let c = 0; c < 2; c++) {
+        const wh = w[hi + c] + w[hi + 2 * plane + c];
+        const next =
+          after * ((-dt * keep * f[2 * t + c] + dt * force[2 * bin + c] + (1 - h) * wh) / (1 + h));
+        out[hi + c] = Math.fround(next);
+        out[hi + 2 * plane + c] = next - Math.fround(next);
+      }
     }
     return out;
   },
 };
 
-/** Spectral derivatives [B, 4, n, m] (psi_y, -psi_x, w_x, w_y) of half spectra w_h [B, n, m]. */
-export const nsDerivs = (wh: Tensor): Tensor => apply('ns_derivs', [wh], {});
+/**
+ * Spectral derivatives [B, 4, n, m] (psi_y, -psi_x, w_x, w_y) of the solver state [B, 2, n, m]
+ * (from its hi plane).
+ */
+export const nsDerivs = (state: Tensor): Tensor => apply('ns_derivs', [state], {});
 /** u . grad w from the 4 physical fields [B, 4, n, n]. */
 export const nsAdvect = (fields: Tensor): Tensor => apply('ns_advect', [fields], {});
-/** One Crank-Nicolson step of w_h given the nonlinear term F_h and the forcing f_h. */
-export const nsCn = (wh: Tensor, fh: Tensor, forcing: Tensor, attrs: NsCnAttrs): Tensor =>
-  apply('ns_cn', [wh, fh, forcing], attrs);
+/**
+ * One Crank-Nicolson step of the compensated state [B, 2, n, m] (w_h = hi + lo) given the
+ * nonlinear term F_h [B, n, m] (dealiased here) and the forcing f_h [n, m]; returns the next
+ * state. `dealias: 'state'` also dealiases the result.
+ */
+export const nsCn = (state: Tensor, fh: Tensor, forcing: Tensor, attrs: NsCnAttrs): Tensor =>
+  apply('ns_cn', [state, fh, forcing], attrs);
 
 declare module '../graph/registry' {
   interface OpAttrs {

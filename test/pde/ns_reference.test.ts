@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rfft2d64 } from '../../src/pde/fft64';
-import { nsForcing, nsWavenumbers, solveNsReference } from '../../src/pde/ns_reference';
+import {
+  nsForcing,
+  nsWavenumbers,
+  solveNsReference,
+  type NsReferenceOptions,
+} from '../../src/pde/ns_reference';
 import { relL2 } from '../util/compare';
 import { expectWgnoError } from '../util/errors';
 import { loadNsFixture } from './f64_fixture';
@@ -68,6 +73,22 @@ describe('ns_reference (the FNO paper pseudo-spectral solver, float64)', () => {
     expect(relL2(w, want)).toBeLessThan(1e-13);
   });
 
+  it("dealias 'state' zeroes a mode beyond (2/3)(n/2) in one step; 'nonlinear' decays it", () => {
+    const [n, nu, dt] = [16, 0.01, 0.01];
+    const w0 = mode(n, 6, 1, Math.cos); // k_x = 6 > 16/3 (a single mode: no nonlinear term)
+    const opts = { nu, dt, steps: 1, recordEvery: 1, forcing: new Float64Array(n * n) };
+    const [masked] = solveNsReference(w0, n, { ...opts, dealias: 'state' });
+    const [decayed] = solveNsReference(w0, n, opts);
+    const h = 0.5 * dt * nu * 4 * Math.PI ** 2 * 37;
+    expect(Math.max(...masked.map(Math.abs))).toBeLessThan(1e-13); // |w0| <= 1: only round-off
+    expect(
+      relL2(
+        decayed,
+        w0.map((v) => ((1 - h) / (1 + h)) * v),
+      ),
+    ).toBeLessThan(1e-13);
+  });
+
   it('matches the full-spectrum PyTorch float64 loop (n 32, nu 1e-3, dt 1e-3, 40 steps)', async () => {
     const fx = await loadNsFixture('ns.safetensors');
     const w0 = fx.get('w0');
@@ -89,7 +110,7 @@ describe('ns_reference (the FNO paper pseudo-spectral solver, float64)', () => {
 
   it('rejects bad inputs with the argument and what is valid', () => {
     const w0 = new Float64Array(64);
-    const ok = { nu: 1e-3, dt: 1e-3, steps: 4, recordEvery: 2 };
+    const ok: NsReferenceOptions = { nu: 1e-3, dt: 1e-3, steps: 4, recordEvery: 2 };
     const run =
       (n: number, o: Partial<typeof ok> & { forcing?: Float64Array }, w = w0) =>
       () =>
@@ -104,5 +125,7 @@ describe('ns_reference (the FNO paper pseudo-spectral solver, float64)', () => {
     expectWgnoError(run(8, { steps: 2.5 }), op, /steps is 2.5; it must be an integer >= 1/);
     expectWgnoError(run(8, { recordEvery: 3 }), op, /recordEvery is 3; .* divides steps \(4\)/);
     expectWgnoError(() => nsWavenumbers(12), op, /n is 12/);
+    const both = 'both' as 'state';
+    expectWgnoError(run(8, { dealias: both }), op, /dealias is both; valid: nonlinear, state/);
   });
 });
