@@ -60,7 +60,11 @@ export interface NavierStokesDemo {
   readonly grid: number;
   /** Switch to an n x n grid (the same weights, zero-shot) and restart. */
   setGrid(n: number): Promise<void>;
-  /** A new random initial field (next seed), or the last one again; both restart the time. */
+  /**
+   * A new random initial field (next seed), or the last start again. Both restart: at t = 0 with
+   * the FNO warming up, or, for the shipped history's seed, at its end with the FNO live.
+   * Painting never restarts anything.
+   */
   reseed(): Promise<void>;
   /** Restart from the current initial field at t = 0. */
   reset(): Promise<void>;
