@@ -73,7 +73,10 @@ export abstract class Optimizer {
           : ([`param${count}`, p as Tensor] as const);
         count++;
         if (this.groupOf.has(pair[1]))
-          throw new WgnoError(op, `parameter '${pair[0]}' appears in more than one group`);
+          throw new WgnoError(
+            op,
+            `parameter '${pair[0]}' is given twice (each parameter belongs to one group, once)`,
+          );
         this.groupOf.set(pair[1], gi);
         return pair;
       }),

@@ -89,7 +89,7 @@ describe('parameter groups and freezing', () => {
     expectWgnoError(
       () => new SGD([{ params: [p] }, { params: [p] }], { lr: 0.1 }),
       'SGD',
-      /parameter 'param1' appears in more than one group/,
+      /parameter 'param1' is given twice/,
     );
     expectWgnoError(
       () => new Adam([{ params: [p], lr: -1 }]),
