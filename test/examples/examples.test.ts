@@ -48,7 +48,7 @@ function run(script: string, ...args: string[]): Record<string, unknown> {
   const r = spawnSync(process.execPath, [script, '--tiny', ...args], {
     cwd: app,
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 280_000,
   });
   const out = `${r.stdout}\n${r.stderr}`;
   expect(r.status, `${script} exited ${r.status} (${r.signal ?? 'no signal'}):\n${out}`).toBe(0);
@@ -62,30 +62,49 @@ const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 beforeAll(makeProject, 120_000);
 afterAll(() => app && rmSync(app, { recursive: true, force: true }));
 
+// Each example compiles its pipelines on a CPU WebGPU: 15-45 s alone, more beside other test files.
+const TIMEOUT = 300_000;
+
 describe('examples/ (--tiny, in a fresh project)', () => {
-  it('train_fno_navier_stokes: two epochs on generated data, finite errors', () => {
-    const r = run('train_fno_navier_stokes.mjs', '--out', join(app, 'run'));
-    expect(r.epochs).toBe(2);
-    expect(finite(r.trainErr) && finite(r.testErr), JSON.stringify(r)).toBe(true);
-  });
+  it(
+    'train_fno_navier_stokes: two epochs on generated data, finite errors',
+    () => {
+      const r = run('train_fno_navier_stokes.mjs', '--out', join(app, 'run'));
+      expect(r.epochs).toBe(2);
+      expect(finite(r.trainErr) && finite(r.testErr), JSON.stringify(r)).toBe(true);
+    },
+    TIMEOUT,
+  );
 
-  it('gno_point_cloud: the training error falls; the denser cloud gives a finite error', () => {
-    const r = run('gno_point_cloud.mjs');
-    expect(finite(r.first) && finite(r.last) && finite(r.denseErr), JSON.stringify(r)).toBe(true);
-    expect(r.last as number).toBeLessThan(r.first as number);
-  });
+  it(
+    'gno_point_cloud: the training error falls; the denser cloud gives a finite error',
+    () => {
+      const r = run('gno_point_cloud.mjs');
+      expect(finite(r.first) && finite(r.last) && finite(r.denseErr), JSON.stringify(r)).toBe(true);
+      expect(r.last as number).toBeLessThan(r.first as number);
+    },
+    TIMEOUT,
+  );
 
-  it("load_neuraloperator_checkpoint: PyTorch's output to float32 accuracy", () => {
-    const fixture = join(root, 'test/fixtures/fno/fno2d.safetensors');
-    const r = run('load_neuraloperator_checkpoint.mjs', '--checkpoint', fixture);
-    expect(r.parameters).toBeGreaterThan(0);
-    expect(r.relL2VsPytorch as number).toBeLessThan(1e-5);
-  });
+  it(
+    "load_neuraloperator_checkpoint: PyTorch's output to float32 accuracy",
+    () => {
+      const fixture = join(root, 'test/fixtures/fno/fno2d.safetensors');
+      const r = run('load_neuraloperator_checkpoint.mjs', '--checkpoint', fixture);
+      expect(r.parameters).toBeGreaterThan(0);
+      expect(r.relL2VsPytorch as number).toBeLessThan(1e-5);
+    },
+    TIMEOUT,
+  );
 
-  it('evaluate_rollout: the shipped model on new trajectories, through the package export', () => {
-    const r = run('evaluate_rollout.mjs');
-    expect((r.perStep as number[]).length).toBe(2);
-    // About 0.01 on SwiftShader; a broken model or rollout gives ~1.
-    expect(r.mean as number).toBeLessThan(0.05);
-  });
+  it(
+    'evaluate_rollout: the shipped model on new trajectories, through the package export',
+    () => {
+      const r = run('evaluate_rollout.mjs');
+      expect((r.perStep as number[]).length).toBe(2);
+      // About 0.01 on SwiftShader; a broken model or rollout gives ~1.
+      expect(r.mean as number).toBeLessThan(0.05);
+    },
+    TIMEOUT,
+  );
 });
