@@ -13,7 +13,7 @@ import { darcyTrain } from './darcy_train';
 import { evaluate, formatEval, type EvalArgs } from './eval';
 import { describeSystemError, isSystemError } from './files';
 import { info } from './info';
-import { nsGenerate, type NsGenerateArgs } from './ns_generate';
+import { nsGenerate, parseDealias, type NsGenerateArgs } from './ns_generate';
 import { report } from './report';
 import { train } from './train';
 
@@ -73,6 +73,12 @@ function program(): Command {
       0,
     )
     .option('--batch <b>', 'trajectories solved together', positiveInt('--batch'))
+    .option(
+      '--dealias <where>',
+      "2/3 rule on 'nonlinear' (the nonlinear term, as the FNO paper's script) or 'state' (also the state after every step)",
+      parseDealias,
+      'nonlinear',
+    )
     .option(
       '--init <file>',
       "initial vorticities: safetensors tensor 'a' [n, solver-res, solver-res]",

@@ -1,8 +1,10 @@
 /** `wgno ns-generate`: a Navier-Stokes data set in the FNO layout, written atomically. */
+import { InvalidArgumentError } from 'commander';
 import { WgnoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic_file';
 import { readSafetensors } from '../io/safetensors';
 import { generateNavierStokes, writeNsDataset } from '../pde/dataset';
+import { NS_DEALIASING, type NsDealiasing } from '../pde/ns_ops';
 import { checkOutputFile, readInputFile } from './files';
 import { gpuJob } from './progress';
 
@@ -15,8 +17,17 @@ export interface NsGenerateArgs {
   dt: number;
   seed: number;
   batch?: number;
+  dealias: NsDealiasing;
   init?: string;
   out: string;
+}
+
+/** `--dealias`: where the solver applies the 2/3 rule (NsDealiasing). */
+export function parseDealias(v: string): NsDealiasing {
+  const ok = NS_DEALIASING.find((d) => d === v);
+  if (!ok)
+    throw new InvalidArgumentError(`--dealias must be ${NS_DEALIASING.join(' or ')}, got '${v}'`);
+  return ok;
 }
 
 /** Initial vorticities from a file: tensor `a` (or the only tensor) [n, s, s] at the solver grid. */
@@ -49,6 +60,7 @@ export async function nsGenerate(args: NsGenerateArgs, signal: AbortSignal): Pro
       dt: args.dt,
       seed: args.seed,
       batch: args.batch,
+      dealias: args.dealias,
       init: initial,
       signal,
       onProgress: (p) => bar.update(p.unitsDone, p.unitsTotal),

@@ -13,6 +13,7 @@ import { Rng } from '../random';
 import type { HostArray } from '../train/data';
 import { sampleGrf2d } from './grf';
 import { NavierStokes2d } from './navier_stokes';
+import type { NsDealiasing } from './ns_ops';
 
 /** Options of `generateNavierStokes`. */
 export interface NsDatasetOptions {
@@ -32,6 +33,8 @@ export interface NsDatasetOptions {
   seed?: number;
   /** Trajectories solved together. Default min(count, 16). */
   batch?: number;
+  /** Where the solver applies the 2/3 rule (NavierStokesOptions.dealias). Default 'nonlinear'. */
+  dealias?: NsDealiasing;
   /** Initial vorticities [count, solverRes, solverRes] instead of random fields. */
   init?: Float32Array;
   /** Called after every recorded time unit of every solver batch. */
@@ -72,10 +75,11 @@ export async function generateNavierStokes(
   opts: NsDatasetOptions,
 ): Promise<NsDataset> {
   const { count, res = 64, solverRes = 256, nu = 1e-3, t = 20, dt = 1e-4, seed = 0 } = opts;
+  const { dealias = 'nonlinear' } = opts;
   const batch = Math.min(opts.batch ?? 16, count);
   checkDatasetOptions(opts, count, res, solverRes, t, batch);
   const { steps, substeps } = stepsPerUnit(dt);
-  const ns = await NavierStokes2d.create(rt, { n: solverRes, batch, nu, dt, substeps });
+  const ns = await NavierStokes2d.create(rt, { n: solverRes, batch, nu, dt, substeps, dealias });
   const rng = new Rng(seed);
   const a = new Float32Array(count * res * res);
   const u = new Float32Array(count * res * res * t);
@@ -111,7 +115,17 @@ export async function generateNavierStokes(
   } finally {
     ns.destroy();
   }
-  const metadata = { nu, t, dt, seed, res, solverRes, count, generator: 'wgno NavierStokes2d' };
+  const metadata = {
+    nu,
+    t,
+    dt,
+    seed,
+    res,
+    solverRes,
+    count,
+    dealias,
+    generator: 'wgno NavierStokes2d',
+  };
   return {
     a: { dtype: 'f32', shape: [count, res, res], data: a },
     u: { dtype: 'f32', shape: [count, res, res, t], data: u },
