@@ -17,7 +17,26 @@ export { WgnoError, DeviceLostError } from './errors';
 export { version } from './version';
 export { backward, grad, type GradOptions } from './graph/autodiff';
 export { fill } from './ops/fill';
-export * from './ops/unary';
+export {
+  neg,
+  exp,
+  log,
+  sqrt,
+  square,
+  sin,
+  cos,
+  sigmoid,
+  gelu,
+  tanh,
+  relu,
+  reciprocal,
+  step,
+  geluGrad,
+  affine,
+  addScalar,
+  mulScalar,
+  powScalar,
+} from './ops/unary';
 export { add, sub, mul, div, pow } from './ops/binary';
 export { Adam, AdamW, SGD, StepLR, type AdamOptions, type SgdOptions } from './train/optim';
 export { Optimizer, type ParamList, type ParamGroup, type Params } from './train/optim_base';
@@ -163,3 +182,10 @@ export {
   type DemoStats,
 } from './app/ns_demo';
 export { defineNavierStokesElement, type NavierStokesElement } from './app/ns_element';
+export type { TensorOptions } from './graph/engine';
+export type { KernelStyle } from './gpu/target';
+export type { LoadStateDictOptions } from './nn/module';
+export type { SegmentOptions } from './ops/segment_sum';
+export type { Norm } from './ops/fft_plan';
+export type { DarcySystemOptions } from './pde/darcy_reference';
+export type { NsDealiasing } from './pde/ns_ops';

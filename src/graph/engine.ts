@@ -18,8 +18,11 @@ export interface CompileOptions {
 
 /** Options of a leaf tensor made from host data. */
 export interface TensorOptions {
+  /** Autodiff computes a gradient for this leaf (`.grad` after backward()). Default false. */
   requiresGrad?: boolean;
+  /** 'f32' (default) or 'complex64' (interleaved re, im pairs). */
   dtype?: DType;
+  /** Names the GPU buffer in errors and debuggers. */
   label?: string;
 }
 

@@ -123,6 +123,7 @@ export abstract class Module {
   }
 }
 
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
   /** Extra keys are an error (default true); false ignores them. */
   strict?: boolean;

@@ -17,6 +17,7 @@ import source from '../../kernels/fft.wgsl?raw';
 import type { Dispatch, Slot } from '../graph/op';
 import { CHIRP_FLOPS, lineRead, lineWrite, passCost, type LineLoad } from './fft_cost';
 
+/** FFT scaling, as numpy/torch: 'backward' scales the inverse by 1/n, 'forward' the forward, 'ortho' both by 1/sqrt(n). */
 export type Norm = 'backward' | 'forward' | 'ortho';
 
 export const fftParams = new UniformLayout('FftParams', {

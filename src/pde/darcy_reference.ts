@@ -18,6 +18,7 @@ import { WgnoError } from '../errors';
 /** How the coefficient on a cell face is taken from its two nodes: 2ab / (a + b) or (a + b) / 2. */
 export type FaceMean = 'harmonic' | 'arithmetic';
 
+/** Options of the Darcy finite-difference system (right-hand side, face coefficients). */
 export interface DarcySystemOptions {
   /** Right-hand side: a constant or the s x s nodal values. Default 1 (the paper's). */
   f?: number | ArrayLike<number>;
