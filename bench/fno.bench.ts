@@ -12,6 +12,10 @@
  * to wgno) and prints the numbers. Rows: inference per batch, training step (forward + backward +
  * Adam), and rfft2 + irfft2 alone on (4, 20, 64, 64) and (1, 20, 256, 256).
  *
+ * Traffic: one warmed-up run of each FNO row is counted at the WebGPU level (dispatches and the
+ * storage bytes bound to them, bench/traffic.ts), wgno's beside its declared step.cost; the
+ * counter is removed before any row is timed.
+ *
  * Every timed run, for every library, is "issue the work, then wait until the GPU has finished it"
  * (wgno: step.run() + queue.onSubmittedWorkDone(); jax-js: blockUntilReady(); TF.js: submitQueue()
  * + onSubmittedWorkDone()); nothing is read back. A peer that cannot run here is left out with its
@@ -22,6 +26,7 @@ import { commands } from 'vitest/browser';
 import { Adam, FNO, Rng, fft, init, irfft, lpLoss, rfft } from '../src/index';
 import type { Step } from '../src/index';
 import { adapterLine } from './harness';
+import { TrafficCounter } from './traffic';
 import { FNO_BENCH, relL2, type Weights } from './peers/spec';
 import type { PeerFft, PeerFno } from './peers/types';
 
@@ -30,6 +35,8 @@ const SAMPLES = 3;
 const TARGET_MS = 20;
 type Lib = 'wgno' | 'jax-js' | 'tfjs';
 
+// Before init() and the peers' setup: the counter must see every bind group made.
+const traffic = TrafficCounter.install();
 const rt = await init();
 console.log(`[bench] adapter: ${adapterLine(rt)}`);
 const rng = new Rng(7);
@@ -165,6 +172,13 @@ await calibrate(gTrain, 'wgno', stepFn(trainStep));
 for (const lib of ['jax-js', 'tfjs'] as const)
   if (peerFno[lib] && !noTrain.has(lib)) await calibrate(gTrain, lib, () => peerFno[lib]!.train());
 
+for (const r of rows) {
+  const step = r.lib !== 'wgno' ? undefined : r.group === gInfer ? inferStep : trainStep;
+  await traffic.count(r.group, r.lib, r.fn, step);
+}
+traffic.uninstall();
+for (const t of traffic.rows) console.log(`[bench] traffic ${JSON.stringify(t)}`);
+
 for (const shape of [
   [4, 20, 64, 64],
   [1, 20, 256, 256],
@@ -206,6 +220,7 @@ await commands.writeFile(
       agreement,
       losses,
       unavailable,
+      traffic: traffic.rows,
       cases: rows.map((r) => ({ name: r.name, reps: r.reps })),
       compare: rows.map((r) => ({ group: r.group, lib: r.lib, name: r.name })),
     },

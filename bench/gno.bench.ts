@@ -11,6 +11,10 @@
  * Rows per size: forward, and forward + backward (gradients of sum(out * g) w.r.t. the kernel MLP
  * and f_y). Before timing it checks that outputs and gradients agree (relative L2 vs wgno).
  *
+ * Traffic: one warmed-up run of each row is counted at the WebGPU level (dispatches and the
+ * storage bytes bound to them, bench/traffic.ts), wgno's beside its declared step.cost; the
+ * counter is removed before any row is timed.
+ *
  * Every timed run, for every library, is "issue the work, then wait until the GPU has finished it"
  * (wgno: step.run() + queue.onSubmittedWorkDone(); jax-js: blockUntilReady(); TF.js:
  * submitQueue() + onSubmittedWorkDone()); nothing is read back, except TF.js's forward rows,
@@ -26,6 +30,7 @@ import { init } from '../src/index';
 import type { Step } from '../src/index';
 import { isCpuAdapter } from '../src/gpu/target';
 import { adapterLine } from './harness';
+import { TrafficCounter } from './traffic';
 import { median, relL2 } from './peers/spec';
 import { gradAgreement, profileStep, wgnoGno, type Profile, type WgnoGno } from './peers/gno_wgno';
 import {
@@ -48,6 +53,8 @@ const TARGET_MS = 20;
 type Lib = 'wgno' | 'jax-js' | 'tfjs';
 const PEERS = ['jax-js', 'tfjs'] as const;
 
+// Before init() and the peers' setup: the counter must see every bind group made.
+const traffic = TrafficCounter.install();
 const rt = await init();
 const cpu = isCpuAdapter(rt.adapterInfo);
 console.log(`[bench] adapter: ${adapterLine(rt)}`);
@@ -205,6 +212,13 @@ async function benchCase(c: GnoCase): Promise<void> {
         );
     }
   }
+  for (const { group, step, run } of kinds) {
+    await traffic.count(group, 'wgno', stepFn(step), step);
+    for (const lib of PEERS) {
+      const peer = peers[lib];
+      if (peer) await traffic.count(group, lib, () => run(peer));
+    }
+  }
   for (const { group, step } of kinds) {
     const own = warmMs[`wgno: ${group}`];
     const beaten = rows.some((r) => r.group === group && r.lib !== 'wgno' && warmMs[r.name] < own);
@@ -214,6 +228,8 @@ async function benchCase(c: GnoCase): Promise<void> {
 }
 
 for (const c of CASES) await benchCase(c);
+traffic.uninstall();
+for (const t of traffic.rows) console.log(`[bench] traffic ${JSON.stringify(t)}`);
 
 console.log(`[bench] peers: ${JSON.stringify(versions)}`);
 for (const [k, v] of Object.entries(agreement)) console.log(`[bench] agreement ${k}: ${v}`);
@@ -252,6 +268,7 @@ async function writeSidecar(): Promise<void> {
     readMs,
     profiles,
     rates: summary(),
+    traffic: traffic.rows,
     cases: rows.map((r) => ({ name: r.name, reps: r.reps })),
     compare: rows.map((r) => ({ group: r.group, lib: r.lib, name: r.name })),
   };

@@ -18,6 +18,9 @@
 //   and prints one Markdown table (paste-able into docs/benchmarks.md): the median time per run
 //   (Vitest's median sample / reps), GFLOP/s or GB/s from it, and the step's dispatch and submit
 //   counts. It is also written to test-results/bench-summary.md.
+// - Traffic (issue 18): a sidecar may hold `traffic: [{ group, lib, dispatches, boundBytes,
+//   declared? }]` (bench/traffic.ts: one run counted at the WebGPU level; wgno's rows carry the
+//   step's declared cost). A second table puts the libraries side by side.
 // - With no bench files it prints a message and exits 0. Exit code is Vitest's.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,6 +115,41 @@ function readPeers(files) {
   return { compare, notes };
 }
 
+/**
+ * Dispatches and bound bytes per run of each library's step (the WebGPU counter), with wgno's
+ * declared bytes, ideal and ratio; a wgno row whose counted figures differ from its declared
+ * dispatches or bound bytes is flagged (the counter cross-checks the planner).
+ */
+function trafficTable() {
+  const files = existsSync(metaDir) ? readdirSync(metaDir).filter((f) => f.endsWith('.json')) : [];
+  const rows = files.flatMap((f) => readJson(join(metaDir, f))?.traffic ?? []);
+  if (rows.length === 0) return [];
+  const head = [
+    'traffic per run',
+    'library',
+    'dispatches',
+    'bound bytes',
+    'declared bytes moved',
+    'ideal',
+    'moved / ideal',
+  ];
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  const cells = (t) => {
+    const d = t.declared;
+    const agrees = !d || (d.dispatches === t.dispatches && d.bound === t.boundBytes);
+    return [
+      t.group,
+      t.lib + (agrees ? '' : ` (declared ${d.dispatches} dispatches, ${fmtBytes(d.bound)} bound)`),
+      String(t.dispatches),
+      fmtBytes(t.boundBytes),
+      d ? fmtBytes(d.bytes) : '-',
+      d ? fmtBytes(d.ideal) : '-',
+      d ? fmt(d.ratio) : '-',
+    ];
+  };
+  return ['', line(head), line(head.map(() => '---')), ...rows.map((t) => line(cells(t)))];
+}
+
 /** One row per compared group: median ms/run of each library and the ratios wgno / peer. */
 function peerTable(peers, medians) {
   if (peers.compare.length === 0) return [];
@@ -198,5 +236,6 @@ function summarize() {
     line(head.map(() => '---')),
     ...rows.map(line),
     ...peerTable(peers, medians),
+    ...trafficTable(),
   ].join('\n');
 }
