@@ -8,6 +8,7 @@ import {
   init,
   matmul,
   rfft,
+  spectralMul,
   square,
   sum,
   type Runtime,
@@ -56,6 +57,19 @@ describe('declared costs', () => {
       flops: 5 * 2048 * 11,
       n: 6,
     });
+  });
+
+  it('spectral_mul: only the kept modes are read, per register tile; the whole output written', () => {
+    // x [3, 5, 8, 5], w [5, 6, 4, 3]: 12 kept modes, tiles of 2 batch x 4 channels (2 x 2 tiles).
+    const c = { dtype: 'complex64' as const };
+    const y = spectralMul(rt.zeros([3, 5, 8, 5], c), rt.zeros([5, 6, 4, 3], c));
+    const expected = {
+      read: 8 * 12 * 4 * 5 * (2 + 4),
+      write: 8 * 3 * 6 * 8 * 5,
+      flops: 8 * 12 * 3 * 6 * 5,
+      n: 1,
+    };
+    expect(costOf(y, 'lane')).toEqual(expected);
   });
 
   it('elementwise: a broadcast input is read once per output element', () => {
