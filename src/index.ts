@@ -189,3 +189,5 @@ export type { SegmentOptions } from './ops/segment_sum';
 export type { Norm } from './ops/fft_plan';
 export type { DarcySystemOptions } from './pde/darcy_reference';
 export type { NsDealiasing } from './pde/ns_ops';
+export type { Cost } from './graph/op';
+export type { StepCost } from './graph/step_cost';

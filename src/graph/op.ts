@@ -34,8 +34,11 @@ export interface Dispatch<B = Slot> {
  * arithmetic are free).
  */
 export interface Cost {
+  /** Bytes the kernel loads, every access counted (re-reads included, before any cache). */
   readonly read: number;
+  /** Bytes the kernel stores. */
   readonly write: number;
+  /** Floating-point operations (a multiply-add counts 2). */
   readonly flops: number;
 }
 

@@ -25,11 +25,13 @@ import type { Tensor } from './tensor';
 export interface StepCost {
   /** Kernel launches per run. */
   readonly dispatches: number;
-  /** Bytes the kernels read and write (declared costs, see `Cost`). */
+  /** Bytes the kernels read (declared costs, see `Cost`). */
   readonly read: number;
+  /** Bytes the kernels write. */
   readonly write: number;
   /** read + write. */
   readonly bytes: number;
+  /** Floating-point operations of one run. */
   readonly flops: number;
   /** Bytes of the storage ranges bound to the dispatches, summed per dispatch (what a WebGPU-level counter sees). */
   readonly bound: number;
