@@ -10,7 +10,7 @@
 // trajectories solved here by wgno's GPU solver. --tiny: one trajectory, two predicted steps and
 // a coarse solver time step, to run in seconds on a CPU implementation of WebGPU (what CI uses).
 import { parseArgs } from 'node:util';
-import { Trainer, generateNavierStokes, init, loadFNO } from 'wgno';
+import { Trainer, generateNavierStokes, init, loadFNO, nsRolloutPairs } from 'wgno';
 
 const { values: arg } = parseArgs({
   options: {
@@ -47,18 +47,7 @@ try {
 
   // data.u is [count, res, res, T] (time last, as the paper's files); the model wants time as
   // channels: inputs [count, tIn, res, res] and targets [count, tOut, res, res].
-  const T = tIn + tOut;
-  const plane = res * res;
-  const steps = (t0, len) => {
-    const out = new Float32Array(count * len * plane);
-    for (let b = 0; b < count; b++)
-      for (let t = 0; t < len; t++)
-        for (let p = 0; p < plane; p++)
-          out[(b * len + t) * plane + p] = data.u.data[(b * plane + p) * T + t0 + t];
-    return { data: out, shape: [count, len, res, res] };
-  };
-  const inputs = steps(0, tIn);
-  const targets = steps(tIn, tOut);
+  const { inputs, targets } = nsRolloutPairs(data.u, tIn, tOut);
 
   // An evaluation-only Trainer: no optimizer; it compiles one forward step and replays it.
   const evaluator = Trainer.forEvaluation({

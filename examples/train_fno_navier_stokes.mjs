@@ -10,7 +10,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Adam, FNO, StepLR, Trainer, generateNavierStokes, init, writeSafetensors } from 'wgno';
+import {
+  Adam,
+  FNO,
+  StepLR,
+  Trainer,
+  generateNavierStokes,
+  init,
+  nsRolloutPairs,
+  writeSafetensors,
+} from 'wgno';
 
 const { values: arg } = parseArgs({
   options: { out: { type: 'string' }, tiny: { type: 'boolean', default: false } },
@@ -20,20 +29,6 @@ const { values: arg } = parseArgs({
 const size = arg.tiny
   ? { nTrain: 4, nTest: 2, res: 16, solverRes: 16, dt: 2.5e-2, tIn: 3, tOut: 2, epochs: 2 }
   : { nTrain: 40, nTest: 8, res: 32, solverRes: 64, dt: 1e-3, tIn: 10, tOut: 4, epochs: 20 };
-
-/** [n, s, s, T] -> inputs [k, tIn, s, s] (steps 0..tIn-1), targets [k, tOut, s, s] (the next). */
-function rolloutPairs(u, tIn, tOut, first, count) {
-  const [, s, , T] = u.shape;
-  const take = (t0, len) => {
-    const data = new Float32Array(count * len * s * s);
-    for (let b = 0; b < count; b++)
-      for (let t = 0; t < len; t++)
-        for (let p = 0; p < s * s; p++)
-          data[(b * len + t) * s * s + p] = u.data[((first + b) * s * s + p) * T + t0 + t];
-    return { data, shape: [count, len, s, s] };
-  };
-  return { inputs: take(0, tIn), targets: take(tIn, tOut) };
-}
 
 const rt = await init(); // Node: the `webgpu` package (Dawn); a CPU fallback when there is no GPU
 try {
@@ -51,8 +46,9 @@ try {
     `data: ${nTrain + nTest} trajectories at ${res}x${res}, T = ${tIn + tOut}, ` +
       `${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  const train = rolloutPairs(data.u, tIn, tOut, 0, nTrain);
-  const test = rolloutPairs(data.u, tIn, tOut, nTrain, nTest);
+  // inputs [k, tIn, s, s] (steps 0..tIn-1) and targets [k, tOut, s, s] (the next) per trajectory
+  const train = nsRolloutPairs(data.u, tIn, tOut, 0, nTrain);
+  const test = nsRolloutPairs(data.u, tIn, tOut, nTrain, nTest);
 
   // The input steps are the channels; one output channel, the next step.
   const config = {

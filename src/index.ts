@@ -148,6 +148,7 @@ export { NavierStokes2d, paperForcing, type NavierStokesOptions } from './pde/na
 export {
   generateNavierStokes,
   writeNsDataset,
+  nsRolloutPairs,
   type NsDataset,
   type NsDatasetOptions,
 } from './pde/dataset';
