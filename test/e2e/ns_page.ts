@@ -1,16 +1,10 @@
 /** What the Navier-Stokes demo tests read from the page: the demo handle, its panels' pixels, boxes. */
 import type { Page } from '@playwright/test';
+import type { DemoStats } from '../../src/app/ns_options';
 
 export const DEMO = '/demos/navier-stokes/index.html';
 
-export interface Stats {
-  time: number;
-  solverMsPerUnit: number;
-  fnoMsPerUnit: number;
-  relL2: number;
-  frames: number;
-  error?: string;
-}
+export type Stats = DemoStats;
 
 interface Handle {
   stats: Stats;
