@@ -1,5 +1,6 @@
 import { WgnoError, fmtShape } from '../errors';
 import { opDef } from './registry';
+import { sameShape } from './shape';
 import type { Tensor } from './tensor';
 
 /**
@@ -64,7 +65,7 @@ function checkSeed(what: string, noun: string, out: Tensor, seed: Tensor | undef
       what,
       `the ${noun} has shape ${fmtShape(out.shape)}; ${what}() needs a single value (reduce with sum or mean first) or an explicit seed gradient`,
     );
-  if (seed && (seed.dtype !== out.dtype || seed.shape.join() !== out.shape.join()))
+  if (seed && (seed.dtype !== out.dtype || !sameShape(seed.shape, out.shape)))
     throw new WgnoError(
       what,
       `seed ${fmtShape(seed.shape)} ${seed.dtype} must match the ${noun} ${fmtShape(out.shape)} ${out.dtype}`,
@@ -72,13 +73,15 @@ function checkSeed(what: string, noun: string, out: Tensor, seed: Tensor | undef
 }
 
 /**
- * The reverse sweep shared by backward() and grad(): from each (output, seed) pair, walk the
- * graph in reverse topological order and append each node's VJP (built from registered ops, so
- * the result is differentiable again). Only inputs for which `wanted` holds get a gradient; the
- * gradients of a tensor used more than once are summed. Returns every gradient built.
+ * The reverse sweep shared by backward() and grad(): from each (output, seed) pair, walk `order`
+ * (the outputs' topological sort; grad() needs it for its own pruning too) in reverse and append
+ * each node's VJP (built from registered ops, so the result is differentiable again). Only inputs
+ * for which `wanted` holds get a gradient; the gradients of a tensor used more than once are
+ * summed. Returns every gradient built.
  */
 function reverse(
   roots: readonly (readonly [Tensor, Tensor])[],
+  order: readonly Tensor[],
   wanted: (t: Tensor) => boolean,
 ): Map<Tensor, Tensor> {
   const { add } = gradientPrimitives();
@@ -88,7 +91,6 @@ function reverse(
     grads.set(t, prev ? add(prev, g) : g);
   };
   for (const [out, seed] of roots) accumulate(out, seed);
-  const order = topoSort(roots.map(([out]) => out));
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
     const g = grads.get(t);
@@ -123,7 +125,7 @@ export function backward(loss: Tensor, seed?: Tensor): void {
     );
   }
   const root = [loss, seed ?? gradientPrimitives().ones(loss)] as const;
-  const grads = reverse([root], (t) => t.requiresGrad);
+  const grads = reverse([root], topoSort([loss]), (t) => t.requiresGrad);
   const leafGrads: Tensor[] = [];
   for (const [t, g] of grads)
     if (t.op === null && t.requiresGrad) {
@@ -175,12 +177,12 @@ export function grad(
   // The nodes that depend on an input: only their VJPs are built.
   const targets = new Set(inputs);
   const depends = new Set<Tensor>();
-  for (const t of topoSort(outs))
-    if (targets.has(t) || t.inputs.some((x) => depends.has(x))) depends.add(t);
+  const order = topoSort(outs);
+  for (const t of order) if (targets.has(t) || t.inputs.some((x) => depends.has(x))) depends.add(t);
   outs.forEach((o, i) => checkSeed('grad', `output ${i}`, o, opts.seeds?.[i]));
   const ones = gradientPrimitives().ones;
   const roots = outs.map((o, i) => [o, opts.seeds?.[i] ?? ones(o)] as const);
-  const grads = reverse(roots, (t) => depends.has(t) && t.requiresGrad);
+  const grads = reverse(roots, order, (t) => depends.has(t) && t.requiresGrad);
   return inputs.map((x, i) => {
     const g = grads.get(x);
     if (g) return g;

@@ -3,6 +3,7 @@ import type { Gpu } from '../gpu/gpu';
 import { Program, type DispatchSpec } from '../gpu/program';
 import type { Cost } from './op';
 import type { Plan, Storage } from './planner';
+import { sameShape } from './shape';
 import type { StepCost } from './step_cost';
 import type { Location, Tensor } from './tensor';
 
@@ -130,7 +131,7 @@ export class Step {
     if (!to.isLeaf || !to.buffer)
       throw new WgnoError(op, `${to} is computed; bind a leaf (rt.tensor) holding the new values`);
     if (to.rt !== leaf.rt) throw new WgnoError(op, `${to} belongs to another Runtime`);
-    if (to.dtype !== leaf.dtype || to.shape.join() !== leaf.shape.join())
+    if (to.dtype !== leaf.dtype || !sameShape(to.shape, leaf.shape))
       throw new WgnoError(
         op,
         `${to} must have the shape and dtype of ${leaf} (a step is planned for fixed shapes)`,
