@@ -22,7 +22,9 @@ export function checkSegments(s: RawSegments, op: string, label: string): void {
   const nnz = s.index.length;
   if (s.perm.length !== nnz)
     fail(`perm has ${s.perm.length} entries but index has ${nnz}; both list every edge once`);
-  checkSplits(s, nnz, fail);
+  if (s.splits.length !== s.rows + 1)
+    fail(`splits has ${s.splits.length} entries; it needs rows + 1 = ${s.rows + 1}`);
+  checkRowSplits(s.splits, nnz, { splits: 'splits', index: 'index', minLength: 2 }, fail);
   for (let e = 0; e < nnz; e++)
     if (s.index[e] < 0 || s.index[e] >= s.rows)
       fail(`index[${e}] = ${s.index[e]} is out of range; rows are 0..${s.rows - 1}`);
@@ -44,17 +46,29 @@ export function checkSegments(s: RawSegments, op: string, label: string): void {
     }
 }
 
-function checkSplits(s: RawSegments, nnz: number, fail: (msg: string) => never): void {
-  if (s.splits.length !== s.rows + 1)
-    fail(`splits has ${s.splits.length} entries; it needs rows + 1 = ${s.rows + 1}`);
-  if (s.splits[0] !== 0) fail(`splits[0] = ${s.splits[0]}; it must be 0`);
-  for (let r = 1; r <= s.rows; r++)
-    if (s.splits[r] < s.splits[r - 1])
+/**
+ * The row splits of a CSR relation: at least `minLength` entries, starting at 0, integers that never
+ * decrease, ending at `nnz` (the length of the edge array `indexName`). One check for every CSR
+ * that reaches a kernel (uploadSegments, buildCsr, validateCsr); `fail` throws the caller's error.
+ */
+export function checkRowSplits(
+  splits: ArrayLike<number>,
+  nnz: number,
+  names: { readonly splits: string; readonly index: string; readonly minLength: number },
+  fail: (msg: string) => never,
+): void {
+  const name = names.splits;
+  if (splits.length < names.minLength)
+    fail(`${name} has ${splits.length} entries; it needs rows + 1 >= ${names.minLength}`);
+  if (splits[0] !== 0) fail(`${name}[0] = ${splits[0]}; it must be 0`);
+  for (let r = 1; r < splits.length; r++)
+    if (!Number.isInteger(splits[r]) || splits[r] < splits[r - 1])
       fail(
-        `splits[${r}] = ${s.splits[r]} < splits[${r - 1}] = ${s.splits[r - 1]}; splits never decrease`,
+        `${name}[${r}] = ${splits[r]} < ${name}[${r - 1}] = ${splits[r - 1]}; entries must be integers that never decrease`,
       );
-  if (s.splits[s.rows] !== nnz)
+  const end = splits[splits.length - 1];
+  if (end !== nnz)
     fail(
-      `splits ends at ${s.splits[s.rows]} but there are ${nnz} edges; the last split must equal nnz`,
+      `${name} ends at ${end} but ${names.index} has ${nnz} entries; the last split must equal its length`,
     );
 }

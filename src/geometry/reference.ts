@@ -12,6 +12,7 @@
  */
 import { WgnoError } from '../errors';
 import { checkK, checkPair, checkRadius } from './points';
+import { checkRowSplits } from './check_segments';
 
 /** A CSR graph on the CPU: row q's neighbours are index[rowSplits[q] .. rowSplits[q + 1]). */
 export interface CsrArrays {
@@ -111,21 +112,15 @@ export function validateCsr(
   index: ArrayLike<number>,
   nData: number,
 ): void {
-  const bad = (what: string) => {
+  const bad = (what: string): never => {
     throw new WgnoError('validateCsr', what);
   };
-  if (rowSplits.length < 1) bad('rowSplits is empty; a CSR with R rows has R + 1 row splits');
-  if (rowSplits[0] !== 0) bad(`rowSplits[0] = ${rowSplits[0]}; the first row split must be 0`);
-  for (let i = 1; i < rowSplits.length; i++)
-    if (!(rowSplits[i] >= rowSplits[i - 1]))
-      bad(
-        `rowSplits[${i}] = ${rowSplits[i]} < rowSplits[${i - 1}] = ${rowSplits[i - 1]}; row splits must not decrease`,
-      );
-  const last = rowSplits[rowSplits.length - 1];
-  if (last !== index.length)
-    bad(
-      `rowSplits ends at ${last} but index has ${index.length} entries; the last row split must equal index.length`,
-    );
+  checkRowSplits(
+    rowSplits,
+    index.length,
+    { splits: 'rowSplits', index: 'index', minLength: 1 },
+    bad,
+  );
   for (let e = 0; e < index.length; e++) {
     const j = index[e];
     if (!(Number.isInteger(j) && j >= 0 && j < nData))

@@ -10,7 +10,7 @@ import { WgnoError } from '../errors';
 import type { Engine } from '../graph/engine';
 import { indexTensor } from '../graph/index_tensor';
 import type { Segments } from '../ops/segments';
-import { checkSegments } from './check_segments';
+import { checkRowSplits, checkSegments } from './check_segments';
 import { transposeCsrReference } from './reference';
 
 /** One edge-row relation on the CPU (Segments' host form). */
@@ -41,27 +41,6 @@ export interface HostNeighborhoods {
 
 function fail(arg: string, msg: string): never {
   throw new WgnoError('buildCsr', `${arg} ${msg}`);
-}
-
-function checkSplits(rowSplits: ArrayLike<number>, nnz: number): void {
-  if (rowSplits.length < 2)
-    fail('neighbors_row_splits', `has length ${rowSplits.length}; it needs m + 1 >= 2 entries`);
-  if (rowSplits[0] !== 0)
-    fail('neighbors_row_splits', `starts at ${rowSplits[0]}; it must start at 0`);
-  for (let i = 1; i < rowSplits.length; i++) {
-    const [a, b] = [rowSplits[i - 1], rowSplits[i]];
-    if (!Number.isInteger(b) || b < a)
-      fail(
-        'neighbors_row_splits',
-        `[${i}] = ${b} after [${i - 1}] = ${a}; entries must be integers that never decrease`,
-      );
-  }
-  const end = rowSplits[rowSplits.length - 1];
-  if (end !== nnz)
-    fail(
-      'neighbors_row_splits',
-      `ends at ${end} but neighbors_index has ${nnz} entries; the last split must equal nnz`,
-    );
 }
 
 function checkIndex(index: ArrayLike<number>, nPoints: number): void {
@@ -96,7 +75,14 @@ export function buildCsr(
   nPoints: number,
 ): HostNeighborhoods {
   checkIndex(index, nPoints);
-  checkSplits(rowSplits, index.length);
+  checkRowSplits(
+    rowSplits,
+    index.length,
+    { splits: 'neighbors_row_splits', index: 'neighbors_index', minLength: 2 },
+    (msg) => {
+      throw new WgnoError('buildCsr', msg);
+    },
+  );
   const m = rowSplits.length - 1;
   const nnz = index.length;
   const splits = Int32Array.from(rowSplits);

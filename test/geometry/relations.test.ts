@@ -17,16 +17,16 @@ describe('buildCsr', () => {
 
   it('rejects invalid CSR input, naming the argument and what is valid', () => {
     expect(() => buildCsr([1, 2], [0, 0], 2)).toThrow(
-      /buildCsr: neighbors_row_splits starts at 1; it must start at 0/,
+      /buildCsr: neighbors_row_splits\[0\] = 1; it must be 0/,
     );
     expect(() => buildCsr([0, 2, 1, 3], [0, 0, 0], 1)).toThrow(
-      /neighbors_row_splits \[2\] = 1 after \[1\] = 2; entries must be integers that never decrease/,
+      /neighbors_row_splits\[2\] = 1 < neighbors_row_splits\[1\] = 2; entries must be integers that never decrease/,
     );
     expect(() => buildCsr([0, 2], [0, 0, 0], 1)).toThrow(
-      /neighbors_row_splits ends at 2 but neighbors_index has 3 entries; the last split must equal nnz/,
+      /neighbors_row_splits ends at 2 but neighbors_index has 3 entries; the last split must equal its length/,
     );
     expect(() => buildCsr([0], [0], 1)).toThrow(
-      /neighbors_row_splits has length 1; it needs m \+ 1 >= 2/,
+      /neighbors_row_splits has 1 entries; it needs rows \+ 1 >= 2/,
     );
     expect(() => buildCsr([0, 2], [0, 5], 3)).toThrow(
       /neighbors_index \[1\] = 5 is out of range; valid data-point indices are 0..2/,
