@@ -172,6 +172,15 @@ export {
 } from './pde/antiderivative';
 export { uniformPoints, latinHypercube, type Box } from './pde/collocation';
 export { pendulumData, pendulumRk4, type PendulumOptions, type PendulumData } from './pde/pendulum';
+export {
+  solveDiffusionReaction,
+  diffusionReactionData,
+  interpolateUniform,
+  type DiffusionReactionOptions,
+  type DiffusionReactionSource,
+  type DiffusionReactionDataOptions,
+  type DiffusionReactionData,
+} from './pde/diffusion_reaction';
 export { samplePointCloud, type PointCloud, type PointCloudOptions } from './pde/point_cloud';
 export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
@@ -192,3 +201,4 @@ export type { DarcySystemOptions } from './pde/darcy_reference';
 export type { NsDealiasing } from './pde/ns_ops';
 export type { Cost } from './graph/op';
 export type { StepCost } from './graph/step_cost';
+export type { ProfileOptions } from './gpu/program';

@@ -1,6 +1,6 @@
 import { WgnoError } from '../errors';
 import type { Gpu } from '../gpu/gpu';
-import { Program, type DispatchSpec } from '../gpu/program';
+import { Program, type DispatchSpec, type ProfileOptions } from '../gpu/program';
 import type { Cost } from './op';
 import type { Plan, Storage } from './planner';
 import { sameShape } from './shape';
@@ -172,22 +172,29 @@ export class Step {
   }
 
   /**
-   * One real run (it has every effect of run(), optimizer updates included) with each dispatch
-   * submitted alone and awaited, returning the wall time of each with the bytes it reads and
-   * writes and its FLOPs (`Cost`, as `step.cost` sums them): where a step spends its time, and
-   * whether that time goes to moving bytes. Slow (one queue round trip per dispatch); for
+   * One real run (it has every effect of run(), optimizer updates included) timing each
+   * dispatch, with the bytes it reads and writes and its FLOPs (`Cost`, as `step.cost` sums
+   * them): where a step spends its time, and whether that time goes to moving bytes. By default
+   * each dispatch is submitted alone and its wall time taken; `{ timestamps: true }` uses GPU
+   * timestamp queries when the device has 'timestamp-query' (see `timer` in each row). Slow; for
    * profiling, never inside a training loop.
+   *
+   * @example
+   * for (const d of await step.profile({ timestamps: true }))
+   *   console.log(d.label, d.ms, (d.read + d.write) / d.ms / 1e6, 'GB/s');
    */
-  async profile(): Promise<
+  async profile(opts: ProfileOptions = {}): Promise<
     ({
       /** The dispatch's op (or fused ops, e.g. 'matmul+gelu') and its tensor. */
       label: string;
-      /** Wall time of that dispatch alone, in milliseconds. */
+      /** Time of that dispatch alone, in milliseconds. */
       ms: number;
+      /** How `ms` was taken: GPU timestamps, or wall time of a submit of it alone. */
+      timer: 'timestamp' | 'wall';
     } & Cost)[]
   > {
     this.prepare('step.profile');
-    const out = await this.program.profile();
+    const out = await this.program.profile(opts);
     this.claimOutputs();
     return out.map((d, i) => ({ ...d, ...this.costs[i] }));
   }
