@@ -1,0 +1,156 @@
+import { WgnoError } from '../errors';
+import { registerOp } from '../graph/registry';
+import { apply } from '../graph/apply';
+import { checkShape, numel, type Shape } from '../graph/shape';
+import type { Tensor } from '../graph/tensor';
+import type { Engine } from '../graph/engine';
+import type { OpDef } from '../graph/op';
+import { defineKernel, grid1d } from '../gpu/kernel';
+import { UniformLayout } from '../gpu/uniforms';
+import { philoxKey, philoxNormals, philoxUniforms } from '../random_philox';
+import source from '../../kernels/random.wgsl?raw';
+import { requireFinite } from './elementwise';
+
+/**
+ * A seed a compiled Step reads at every run: change `value` and `step.run()` draws the new stream,
+ * with no recompilation (the key is a per-run uniform of the dispatch).
+ * @example
+ * const seed = new RandomSeed(1);
+ * const noise = philoxNormal(rt, [1000, 16], { seed });
+ * const step = await rt.compile({ outputs: [noise] });
+ * seed.value = 2;
+ * step.run(); // noise now holds stream 2
+ */
+export class RandomSeed {
+  private v = 0;
+  constructor(value: number) {
+    this.value = value;
+  }
+  get value(): number {
+    return this.v;
+  }
+  /** An integer in [0, 2^53). */
+  set value(seed: number) {
+    philoxKey(seed);
+    this.v = seed;
+  }
+}
+
+/** The stream a random op draws from: element i of the output is stream element offset + i. */
+export interface RandomOptions {
+  /** An integer in [0, 2^53), or a `RandomSeed` a Step re-reads at every run. */
+  readonly seed: number | RandomSeed;
+  /** First stream element (default 0); offset + numel(shape) must not exceed 2^32. */
+  readonly offset?: number;
+}
+
+export interface RandomAttrs {
+  readonly shape: Shape;
+  readonly seed: number | RandomSeed;
+  readonly offset: number;
+  /** Normal only: the standard deviation (1 for uniform). */
+  readonly std: number;
+}
+
+export const randomParams = new UniformLayout('RandomParams', {
+  n: 'u32',
+  offset: 'u32',
+  key0: 'u32',
+  key1: 'u32',
+  scale: 'f32',
+});
+const normalKernel = defineKernel({
+  name: 'random',
+  entry: 'fill_normal',
+  source,
+  params: randomParams,
+  storage: ['read_write'],
+});
+const uniformKernel = defineKernel({
+  name: 'random',
+  entry: 'fill_uniform',
+  source,
+  params: randomParams,
+  storage: ['read_write'],
+});
+
+const seedOf = (s: number | RandomSeed) => (typeof s === 'number' ? s : s.value);
+
+function randomDef(name: string, normal: boolean): OpDef<RandomAttrs> {
+  return {
+    name,
+    infer(_inputs, { shape, seed, offset, std }) {
+      checkShape(name, 'shape', shape);
+      philoxKey(seedOf(seed));
+      requireFinite(name, 'std', std);
+      if (!Number.isInteger(offset) || offset < 0 || offset + numel(shape) > 2 ** 32)
+        throw new WgnoError(
+          name,
+          `offset ${offset} + ${numel(shape)} elements must lie in [0, 2^32) (non-negative integer offset)`,
+        );
+      return { shape, dtype: 'f32' };
+    },
+    lower({ out, attrs }) {
+      const n = numel(out.shape);
+      const key = () => {
+        const [key0, key1] = philoxKey(seedOf(attrs.seed));
+        return { key0, key1 };
+      };
+      const dispatch = {
+        kernel: normal ? normalKernel : uniformKernel,
+        params: { n, offset: attrs.offset, scale: attrs.std, ...key() },
+        bindings: [{ output: true as const }],
+        grid: grid1d(n),
+      };
+      return {
+        dispatches: [typeof attrs.seed === 'number' ? dispatch : { ...dispatch, dynamic: key }],
+      };
+    },
+    vjp: () => [], // a function of no input: nothing to differentiate
+    reference: (_x, _s, { seed, offset, std }, out) => {
+      const n = numel(out.shape);
+      const s = seedOf(seed);
+      return Float64Array.from(
+        normal ? philoxNormals(s, n, { offset, std }) : philoxUniforms(s, n, { offset }),
+      );
+    },
+  };
+}
+
+/**
+ * A tensor of standard normals times `std` from the Philox 4x32-10 stream `seed`, computed on the
+ * GPU bit for bit as `philoxNormals` computes it on the host (src/random_philox.ts).
+ * @example
+ * const eps = philoxNormal(rt, [4, 16], { seed: 7, std: 0.02 });
+ * // await eps.read() equals philoxNormals(7, 64, { std: 0.02 })
+ */
+export function philoxNormal(
+  rt: Engine,
+  shape: Shape,
+  { seed, offset = 0, std = 1 }: RandomOptions & { readonly std?: number },
+): Tensor {
+  return apply('philox_normal', [], { shape: [...shape], seed, offset, std }, rt);
+}
+
+/**
+ * A tensor of uniforms in [0, 1) (24 bits) from the Philox stream `seed`, as `philoxUniforms`.
+ * @example
+ * const u = philoxUniform(rt, [100], { seed: 3 });
+ */
+export function philoxUniform(
+  rt: Engine,
+  shape: Shape,
+  { seed, offset = 0 }: RandomOptions,
+): Tensor {
+  return apply('philox_uniform', [], { shape: [...shape], seed, offset, std: 1 }, rt);
+}
+
+declare module '../graph/registry' {
+  interface OpAttrs {
+    philox_normal: RandomAttrs;
+    philox_uniform: RandomAttrs;
+  }
+}
+
+registerOp('philox_normal', randomDef('philox_normal', true));
+registerOp('philox_uniform', randomDef('philox_uniform', false));

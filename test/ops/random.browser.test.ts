@@ -1,0 +1,3 @@
+import { randomSuite } from './random_cases';
+
+randomSuite('philox_normal / philox_uniform in Chromium');
