@@ -42,6 +42,13 @@ export { Adam, AdamW, SGD, StepLR, type AdamOptions, type SgdOptions } from './t
 export { Optimizer, type ParamList, type ParamGroup, type Params } from './train/optim_base';
 export { evaluateReference } from './graph/reference';
 export { Rng } from './random';
+export {
+  philoxNormal,
+  philoxUniform,
+  RandomSeed,
+  type RandomOptions,
+} from './ops/random';
+export { philoxNormals, philoxUniforms, philox4x32 } from './random_philox';
 export { sum, mean, l2Norm } from './ops/reduce';
 export { matmul } from './ops/matmul';
 export { channelLinear } from './ops/channel_linear';

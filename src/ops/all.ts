@@ -15,6 +15,7 @@ import './layout';
 import './matmul';
 import './norm';
 import './pad';
+import './random';
 import './reduce';
 import './segment_sum';
 import './spectral';
