@@ -51,6 +51,13 @@ export {
 export { philoxNormals, philoxUniforms, philox4x32 } from './random_philox';
 export { sum, mean, l2Norm } from './ops/reduce';
 export { matmul } from './ops/matmul';
+export {
+  conv2d,
+  convTranspose2d,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+} from './ops/conv';
+export type { PadMode } from './ops/conv_reference';
 export { channelLinear } from './ops/channel_linear';
 export { reshape, permute, broadcastTo, transpose, sumTo } from './ops/layout';
 export { pad, slice, crop } from './ops/pad';

@@ -8,6 +8,7 @@ import { provideGradientPrimitives } from '../graph/autodiff';
 import { add } from './binary';
 import './complex';
 import './concat';
+import './conv';
 import './fft';
 import { fill } from './fill';
 import './gather_rows';
