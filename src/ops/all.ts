@@ -18,6 +18,7 @@ import './norm';
 import './pad';
 import './random';
 import './reduce';
+import './segment_softmax';
 import './segment_sum';
 import './spectral';
 import './unary';
