@@ -1,5 +1,6 @@
 // Fill a tensor from the Philox stream (seed, offset + i) (src/ops/random.ts; conventions in
-// src/random_philox.ts). y: [n] f32, element i = stream element offset + i.
+// src/random_philox.ts). y: [n] f32 as rows of row_len: element i is element offset + i % row_len
+// of the stream with key (key0, key1 + i / row_len) (row_len = n: one stream).
 
 // #include lib/thread_index.wgsl
 // #include lib/philox.wgsl
@@ -14,7 +15,8 @@ override WG: u32 = 256;
 fn fill_normal(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
-  y[i] = philox_normal(vec2u(P.key0, P.key1), P.offset + i) * P.scale;
+  let r = i / P.row_len;
+  y[i] = philox_normal(vec2u(P.key0, P.key1 + r), P.offset + i - r * P.row_len) * P.scale;
 }
 
 // Uniform in [0, 1).
@@ -22,5 +24,6 @@ fn fill_normal(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 fn fill_uniform(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
-  y[i] = philox_uniform(vec2u(P.key0, P.key1), P.offset + i);
+  let r = i / P.row_len;
+  y[i] = philox_uniform(vec2u(P.key0, P.key1 + r), P.offset + i - r * P.row_len);
 }

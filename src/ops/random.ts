@@ -40,8 +40,14 @@ export class RandomSeed {
 export interface RandomOptions {
   /** An integer in [0, 2^53), or a `RandomSeed` a Step re-reads at every run. */
   readonly seed: number | RandomSeed;
-  /** First stream element (default 0); offset + numel(shape) must not exceed 2^32. */
+  /** First stream element (default 0); offset + the elements drawn per stream must not exceed 2^32. */
   readonly offset?: number;
+  /**
+   * Each row of the leading axis draws its own stream: row r uses seed + r * 2^32 (Philox key
+   * (seed mod 2^32, floor(seed / 2^32) + r)) from element `offset`. A population's member r gets
+   * its own noise this way. Default false: the whole tensor is one stream.
+   */
+  readonly perRow?: boolean;
 }
 
 export interface RandomAttrs {
@@ -50,10 +56,12 @@ export interface RandomAttrs {
   readonly offset: number;
   /** Normal only: the standard deviation (1 for uniform). */
   readonly std: number;
+  readonly perRow: boolean;
 }
 
 export const randomParams = new UniformLayout('RandomParams', {
   n: 'u32',
+  row_len: 'u32',
   offset: 'u32',
   key0: 'u32',
   key1: 'u32',
@@ -75,30 +83,42 @@ const uniformKernel = defineKernel({
 });
 
 const seedOf = (s: number | RandomSeed) => (typeof s === 'number' ? s : s.value);
+const rows = (shape: Shape, perRow: boolean) => (perRow && shape.length > 0 ? shape[0] : 1);
+const rowLen = (shape: Shape, perRow: boolean) => numel(shape) / rows(shape, perRow);
+
+/** The key of `seed`, checking that the last row's stream, seed + (rows - 1) 2^32, is below 2^53. */
+function checkSeed(op: string, seed: number, nRows: number): [number, number] {
+  const key = philoxKey(seed);
+  if (key[1] + nRows - 1 >= 2 ** 21)
+    throw new WgnoError(op, `seed ${seed} + (${nRows} rows - 1) * 2^32 must stay below 2^53`);
+  return key;
+}
 
 function randomDef(name: string, normal: boolean): OpDef<RandomAttrs> {
   return {
     name,
-    infer(_inputs, { shape, seed, offset, std }) {
+    infer(_inputs, { shape, seed, offset, std, perRow }) {
       checkShape(name, 'shape', shape);
-      philoxKey(seedOf(seed));
       requireFinite(name, 'std', std);
-      if (!Number.isInteger(offset) || offset < 0 || offset + numel(shape) > 2 ** 32)
+      const len = rowLen(shape, perRow);
+      if (!Number.isInteger(offset) || offset < 0 || offset + len > 2 ** 32)
         throw new WgnoError(
           name,
-          `offset ${offset} + ${numel(shape)} elements must lie in [0, 2^32) (non-negative integer offset)`,
+          `offset ${offset} + ${len} elements per stream must lie in [0, 2^32) (non-negative integer offset)`,
         );
+      checkSeed(name, seedOf(seed), perRow ? shape[0] : 1);
       return { shape, dtype: 'f32' };
     },
     lower({ out, attrs }) {
       const n = numel(out.shape);
       const key = () => {
-        const [key0, key1] = philoxKey(seedOf(attrs.seed));
+        const [key0, key1] = checkSeed(name, seedOf(attrs.seed), rows(out.shape, attrs.perRow));
         return { key0, key1 };
       };
+      const row_len = rowLen(out.shape, attrs.perRow);
       const dispatch = {
         kernel: normal ? normalKernel : uniformKernel,
-        params: { n, offset: attrs.offset, scale: attrs.std, ...key() },
+        params: { n, row_len, offset: attrs.offset, scale: attrs.std, ...key() },
         bindings: [{ output: true as const }],
         grid: grid1d(n),
       };
@@ -127,9 +147,9 @@ function randomDef(name: string, normal: boolean): OpDef<RandomAttrs> {
 export function philoxNormal(
   rt: Engine,
   shape: Shape,
-  { seed, offset = 0, std = 1 }: RandomOptions & { readonly std?: number },
+  { seed, offset = 0, std = 1, perRow = false }: RandomOptions & { readonly std?: number },
 ): Tensor {
-  return apply('philox_normal', [], { shape: [...shape], seed, offset, std }, rt);
+  return apply('philox_normal', [], { shape: [...shape], seed, offset, std, perRow }, rt);
 }
 
 /**
@@ -140,9 +160,9 @@ export function philoxNormal(
 export function philoxUniform(
   rt: Engine,
   shape: Shape,
-  { seed, offset = 0 }: RandomOptions,
+  { seed, offset = 0, perRow = false }: RandomOptions,
 ): Tensor {
-  return apply('philox_uniform', [], { shape: [...shape], seed, offset, std: 1 }, rt);
+  return apply('philox_uniform', [], { shape: [...shape], seed, offset, std: 1, perRow }, rt);
 }
 
 declare module '../graph/registry' {

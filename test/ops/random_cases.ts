@@ -39,6 +39,24 @@ export function randomSuite(title: string): void {
       expect(bits(u)).toEqual(bits(philoxUniforms(seed, 1031, { offset: 2 ** 31 })));
     });
 
+    it('perRow: row r is the stream seed + r 2^32 from the offset', async () => {
+      const z = await philoxNormal(rt, [3, 2, 5], {
+        seed: 7,
+        offset: 9,
+        std: 0.5,
+        perRow: true,
+      }).read();
+      for (let r = 0; r < 3; r++)
+        expect(bits(z.subarray(r * 10, r * 10 + 10))).toEqual(
+          bits(philoxNormals(7 + r * 2 ** 32, 10, { offset: 9, std: 0.5 })),
+        );
+      const u = await philoxUniform(rt, [4, 3], { seed: 1, perRow: true }).read();
+      expect(bits(u.subarray(9))).toEqual(bits(philoxUniforms(1 + 3 * 2 ** 32, 3)));
+      expect(() => philoxNormal(rt, [3, 2], { seed: 2 ** 53 - 2 ** 32, perRow: true })).toThrow(
+        /below 2\^53/,
+      );
+    });
+
     it('a compiled Step redraws with a new RandomSeed value, without recompiling', async () => {
       const seed = new RandomSeed(1);
       const z = philoxNormal(rt, [64], { seed });
