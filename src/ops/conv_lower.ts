@@ -3,10 +3,12 @@
  * 'lane' runs kernels/conv2d.wgsl (an invocation per output pixel and 4 channels, or per weight);
  * 'workgroup' runs the tiled kernels of kernels/conv2d_tiled.wgsl and conv2d_wgrad.wgsl.
  */
-import { defineKernel, grid1d } from '../gpu/kernel';
+import { MAX_GROUPS_PER_DIM, defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import { codes } from '../gpu/wgsl';
 import source from '../../kernels/conv2d.wgsl?raw';
+import tiledSource from '../../kernels/conv2d_tiled.wgsl?raw';
+import wgradSource from '../../kernels/conv2d_wgrad.wgsl?raw';
 import type { ConvDims, ConvGeometry, PadMode } from './conv_reference';
 import type { Cost, Dispatch, Lowered } from '../graph/op';
 import type { KernelStyle } from '../gpu/target';
@@ -45,6 +47,28 @@ const LANE = {
 /** Channels per lane invocation (OB in kernels/conv2d.wgsl). */
 const OB = 4;
 
+export const convTileParams = new UniformLayout('ConvTileParams', {
+  ...convParams.fields,
+  side: 'u32',
+  chunk: 'u32',
+});
+const TILED = defineKernel({
+  name: 'conv2d_tiled',
+  source: tiledSource,
+  params: convTileParams,
+  constants,
+  storage: ['read', 'read', 'read_write'],
+});
+const WGRAD = defineKernel({
+  name: 'conv2d_wgrad',
+  source: wgradSource,
+  params: convParams,
+  constants,
+  storage: ['read', 'read', 'read_write'],
+});
+/** kernels/conv2d_tiled.wgsl: output tile side, output channels per workgroup, staging floats. */
+const TILE = { side: 16, channels: 8, patch: 3072, weights: 1024 };
+
 export type ConvKind = 'forward' | 'transpose' | 'weightGrad';
 
 /** Which of the three ops a dispatch computes: its kernel reads (a, b) and writes out. */
@@ -71,20 +95,57 @@ function laneCost(kind: ConvKind, d: ConvDims, g: ConvGeometry): Cost {
   return { read: 4 * (n / per) * blocks * (1 + OB), write: 4 * write, flops };
 }
 
-/** The dispatches of one conv op: `a`, `b` are its two inputs in kernels/conv2d.wgsl's order. */
-export function lowerConv(
-  kind: ConvKind,
-  d: ConvDims,
-  g: ConvGeometry,
-  _style: KernelStyle,
-): Lowered {
+/**
+ * The tiled forward of kernels/conv2d_tiled.wgsl, or null where a patch of one channel does not
+ * fit its workgroup memory (strides and kernels far beyond MgNO's).
+ */
+function tiledForward(d: ConvDims, g: ConvGeometry): Dispatch | null {
+  const side = (TILE.side - 1) * g.stride + g.k;
+  const chunk = Math.min(
+    d.cin,
+    Math.floor(TILE.patch / (side * side)),
+    Math.floor(TILE.weights / (TILE.channels * g.k * g.k)),
+  );
+  if (chunk < 1) return null;
+  const tiles = Math.ceil(d.ho / TILE.side) * Math.ceil(d.wo / TILE.side);
+  const blocks = Math.ceil(d.cout / TILE.channels);
+  const groups = tiles * blocks * d.batch;
+  // Each workgroup loads every input channel's patch and its 8 channels' weights once.
+  const read = 4 * groups * d.cin * (side * side + TILE.channels * g.k * g.k);
+  return {
+    kernel: TILED,
+    overrides: { MODE: PAD_CODES[g.mode] },
+    params: { ...params(d, g), side, chunk },
+    bindings: [{ input: 0 }, { input: 1 }, { output: true }],
+    grid: [tiles, blocks, d.batch],
+    cost: { read, write: 4 * d.batch * d.cout * d.ho * d.wo, flops: 2 * terms(d, g) },
+  };
+}
+
+/** kernels/conv2d_wgrad.wgsl: a workgroup per weight row (o, c, p), a tree sum of 256 partials. */
+function workgroupWeightGrad(d: ConvDims, g: ConvGeometry): Dispatch {
+  const rows = d.cout * d.cin * g.k;
+  const positions = d.batch * d.ho * d.wo;
+  return {
+    kernel: WGRAD,
+    overrides: { MODE: PAD_CODES[g.mode] },
+    params: params(d, g),
+    bindings: [{ input: 0 }, { input: 1 }, { output: true }],
+    grid: [Math.min(rows, MAX_GROUPS_PER_DIM), Math.ceil(rows / MAX_GROUPS_PER_DIM), 1],
+    // Each row reads the output gradient once and k activations per output position.
+    cost: { read: 4 * rows * positions * (1 + g.k), write: 4 * rows * g.k, flops: 2 * terms(d, g) },
+  };
+}
+
+/** The lane dispatch of kernels/conv2d.wgsl for one op. */
+function laneDispatch(kind: ConvKind, d: ConvDims, g: ConvGeometry): Dispatch {
   const threads =
     kind === 'forward'
       ? d.batch * Math.ceil(d.cout / OB) * d.ho * d.wo
       : kind === 'transpose'
         ? d.batch * Math.ceil(d.cin / OB) * d.h * d.w
         : d.cout * d.cin * g.k * g.k;
-  const dispatch: Dispatch = {
+  return {
     kernel: LANE[kind],
     overrides: { MODE: PAD_CODES[g.mode] },
     params: params(d, g),
@@ -92,5 +153,24 @@ export function lowerConv(
     grid: grid1d(threads),
     cost: laneCost(kind, d, g),
   };
-  return { dispatches: [dispatch] };
+}
+
+/**
+ * The dispatches of one conv op (inputs in kernels/conv2d.wgsl's order a, b). 'workgroup' tiles
+ * the forward and the weight gradient; the transpose runs the lane kernel on both (its halo
+ * copies may lie across the image, so a tile of x does not read a tile of y).
+ */
+export function lowerConv(
+  kind: ConvKind,
+  d: ConvDims,
+  g: ConvGeometry,
+  style: KernelStyle,
+): Lowered {
+  const wg = style === 'workgroup';
+  if (wg && kind === 'forward') {
+    const tiled = tiledForward(d, g);
+    if (tiled) return { dispatches: [tiled] };
+  }
+  if (wg && kind === 'weightGrad') return { dispatches: [workgroupWeightGrad(d, g)] };
+  return { dispatches: [laneDispatch(kind, d, g)] };
 }

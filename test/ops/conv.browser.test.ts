@@ -33,6 +33,10 @@ convs.push(
   [[1, 2, 6, 7], [2, 2, 5, 5], 1, 'reflect'], // k = 5, pad 2
   [[1, 2, 4, 5], [1, 2, 5, 5], 2, 'circular'],
   [[1, 6, 9, 8], [5, 6, 3, 3], 2, 'reflect'], // channels past one block of 4
+  // Past one 16 x 16 workgroup tile (partial tiles), 8 output channels and one staged chunk.
+  [[2, 5, 19, 17], [9, 5, 3, 3], 1, 'circular'],
+  [[1, 3, 35, 33], [10, 3, 3, 3], 2, 'reflect'],
+  [[1, 4, 18, 20], [3, 4, 7, 7], 2, 'zeros'],
 );
 
 const cases: OpCase[] = convs.map(([x, wt, stride, padding]) => ({
@@ -49,6 +53,7 @@ const transposed: [number[], number[], number, number][] = [
   [[1, 5, 3, 3], [5, 6, 4, 4], 2, 1], // channels past one block of 4
   [[2, 2, 3, 4], [2, 3, 3, 3], 1, 1], // the adjoint of a same conv
   [[1, 2, 2, 3], [2, 2, 3, 3], 2, 0], // stride 2, no crop: (H - 1) * 2 + 3
+  [[2, 3, 9, 10], [3, 9, 4, 4], 2, 1], // its VJP's stride-2 conv spans two tiles
 ];
 for (const [x, wt, stride, padding] of transposed)
   cases.push({
