@@ -21,6 +21,7 @@ import './reduce';
 import './segment_softmax';
 import './segment_sum';
 import './spectral';
+import './sym_eig';
 import './unary';
 
 provideGradientPrimitives({
