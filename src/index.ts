@@ -141,6 +141,8 @@ export {
 } from './nn/integral_transform';
 export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
 export { TFNO, type TFNOConfig } from './models/tfno';
+export { MgNO, type MgNOConfig, type MgNOVariant, type MgPaddingMode } from './models/mgno';
+export { MgConv, type MgConvOptions } from './nn/mgconv';
 export {
   Trainer,
   NonFiniteLossError,
