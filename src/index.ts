@@ -109,6 +109,12 @@ export {
   type MultiOutputStrategy,
 } from './models/deeponet';
 export {
+  diffusionReactionLoss,
+  deepONetField,
+  type DiffusionReactionLossInputs,
+  type DiffusionReactionLoss,
+} from './models/deeponet_pinn';
+export {
   buildCsr,
   neighborhoods,
   Neighborhoods,
@@ -192,6 +198,8 @@ export {
   solveDiffusionReaction,
   diffusionReactionData,
   interpolateUniform,
+  DiffusionReactionSampler,
+  type DiffusionReactionBatch,
   type DiffusionReactionOptions,
   type DiffusionReactionSource,
   type DiffusionReactionDataOptions,

@@ -17,7 +17,7 @@ import type { Tensor } from '../graph/tensor';
 import type { HostTensor } from '../io/host_tensor';
 import { add, mul } from '../ops/binary';
 import { concat } from '../ops/concat';
-import { unsqueeze } from '../ops/layout';
+import { reshape, unsqueeze } from '../ops/layout';
 import { matmul } from '../ops/matmul';
 import { slice } from '../ops/pad';
 import { sum } from '../ops/reduce';
@@ -77,9 +77,13 @@ abstract class DeepONetBase extends Module {
   protected abstract stack(ys: Tensor[]): Tensor;
 
   /** The strategies of deepxde/nn/deeponet_strategy.py, each output k with its bias b.k. */
-  protected merge(xFunc: Tensor, xLoc: Tensor): Tensor {
+  protected merge(
+    xFunc: Tensor,
+    xLoc: Tensor,
+    product: (xf: Tensor, xl: Tensor) => Tensor = (xf, xl) => this.product(xf, xl),
+  ): Tensor {
     const { numOutputs: n, strategy } = this.r;
-    const out = (xf: Tensor, xl: Tensor, k: number) => add(this.product(xf, xl), this.b.items[k]);
+    const out = (xf: Tensor, xl: Tensor, k: number) => add(product(xf, xl), this.b.items[k]);
     const branch = (k: number) => this.branches[k].forward(xFunc);
     const trunk = (k: number) => this.trunkAct(this.trunks[k].forward(xLoc));
     if (strategy === null) return out(branch(0), trunk(0), 0);
@@ -142,6 +146,35 @@ export class DeepONetCartesianProd extends DeepONetBase {
     this.checkRank2(op, 'xFunc', xFunc, this.r.branch[0], '[B, m]');
     this.checkRank2(op, 'xLoc', xLoc, this.r.trunk[0], '[N, d]');
     return this.merge(xFunc, xLoc);
+  }
+
+  /**
+   * Every function at its own N points: xFunc [B, m], xLoc [B * N, d] (rows b N ... (b + 1) N - 1
+   * are function b's points) -> [B, N] (or [B, N, numOutputs]). The branch runs once per
+   * function and the trunk once per row, so the gradient of the summed output w.r.t. xLoc is
+   * each output's own derivative: what physics-informed losses (u_t, u_xx by `grad`) need,
+   * where DeepXDE loops over the functions. With the same points for every function it equals
+   * `forward(xFunc, points)`.
+   *
+   * @example
+   * const xt = rt.tensor(rows, [B * N, 2], { requiresGrad: true }); // (x, t) per function
+   * const u = net.forwardPerFunction(v, xt); // [B, N]
+   * const [du] = grad(sum(u), [xt]); // [B * N, 2]: (u_x, u_t) of each function at its points
+   */
+  forwardPerFunction(xFunc: Tensor, xLoc: Tensor): Tensor {
+    const op = 'DeepONetCartesianProd.forwardPerFunction';
+    this.checkRank2(op, 'xFunc', xFunc, this.r.branch[0], '[B, m]');
+    this.checkRank2(op, 'xLoc', xLoc, this.r.trunk[0], '[B * N, d]');
+    const [B, rows] = [xFunc.shape[0], xLoc.shape[0]];
+    if (rows % B !== 0)
+      throw new WgnoError(
+        op,
+        `xLoc ${xLoc} must have B * N rows (N points for each of the B = ${B} functions of xFunc)`,
+      );
+    const N = rows / B;
+    return this.merge(xFunc, xLoc, (xf, xl) =>
+      reshape(matmul(reshape(xl, [B, N, xl.shape[1]]), unsqueeze(xf, 2)), [B, N]),
+    );
   }
 
   protected product(xf: Tensor, xl: Tensor): Tensor {

@@ -12,6 +12,7 @@
  */
 import { WgnoError } from '../errors';
 import type { Rng } from '../random';
+import { latinHypercube } from './collocation';
 import { Grf1d } from './grf1d';
 
 /** Grid and coefficients of `solveDiffusionReaction`. */
@@ -218,4 +219,52 @@ export function interpolateUniform(
       out[s * xs.length + j] = (1 - w) * values[s * fine + i] + w * values[s * fine + i + 1];
   }
   return out;
+}
+
+/** One physics-informed training batch from `DiffusionReactionSampler.batch`. */
+export interface DiffusionReactionBatch {
+  /** Forcings at the sensors, [B, m]. */
+  v: Float32Array;
+  /** Collocation points (x, t), the same N for every function, repeated: [B * N, 2]. */
+  xt: Float32Array;
+  /** v at each row's x, [B * N]. */
+  f: Float32Array;
+}
+
+/**
+ * Draws training batches for the physics-informed benchmark: B fresh GRF forcings (sampled on
+ * the solver's fine grid, kept at m sensors) and N Latin-hypercube points of [0, 1]^2 shared by
+ * them, with the forcing at every point by linear interpolation. Drawing new forcings every few
+ * hundred iterations is what lets the operator generalise beyond a fixed training set.
+ *
+ * @example
+ * const sampler = new DiffusionReactionSampler({ sensors: 50 });
+ * const { v, xt, f } = sampler.batch(rng, 50, 200); // [50, 50], [10000, 2], [10000]
+ */
+export class DiffusionReactionSampler {
+  private readonly grf: Grf1d;
+  private readonly m: number;
+  private readonly refine: number;
+
+  constructor(opts: { sensors?: number; refine?: number; lengthScale?: number } = {}) {
+    const { sensors = 50, refine = 4, lengthScale = 0.2 } = opts;
+    checkInt('DiffusionReactionSampler', 'sensors', sensors, 2);
+    checkInt('DiffusionReactionSampler', 'refine', refine, 1);
+    [this.m, this.refine] = [sensors, refine];
+    this.grf = new Grf1d(Grf1d.linspace(0, 1, (sensors - 1) * refine + 1), { lengthScale });
+  }
+
+  /** B forcings and N shared collocation points, drawn with rng. */
+  batch(rng: Rng, B: number, N: number): DiffusionReactionBatch {
+    const fine = (this.m - 1) * this.refine + 1;
+    const vFine = this.grf.sample(rng, B);
+    const v = new Float32Array(B * this.m);
+    for (let s = 0; s < B; s++)
+      for (let i = 0; i < this.m; i++) v[s * this.m + i] = vFine[s * fine + i * this.refine];
+    const pts = latinHypercube(rng, N, { lo: [0, 0], hi: [1, 1] });
+    const xt = new Float32Array(B * N * 2);
+    for (let s = 0; s < B; s++) xt.set(pts, s * N * 2);
+    const xs = Float32Array.from({ length: N }, (_, j) => pts[2 * j]);
+    return { v, xt, f: interpolateUniform(vFine, B, xs) };
+  }
 }

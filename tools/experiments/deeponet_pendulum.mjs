@@ -2,27 +2,15 @@
 // rest, with no solution data: the loss is the mean squared ODE residual at the sensor times,
 // theta'' by grad of grad w.r.t. the trunk input, theta = t^2 net(v, t) for the initial
 // conditions. Scored by the mean relative L2 error against RK4 (src/pde/pendulum.ts) on held-out
-// forcings (GRF, RBF kernel, length scale 0.2). Results: docs/deeponet.md.
+// forcings (GRF, RBF kernel, length scale 0.2). --resample k draws fresh training forcings every
+// k iterations (the operator then sees many functions). Results: docs/deeponet.md.
 //
 //   node_modules/.bin/vite build --logLevel error      # dist/wgno.js
 //   node tools/experiments/deeponet_pendulum.mjs [--iterations 2000] [--out results.json]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import {
-  init,
-  DeepONet,
-  pendulumData,
-  grad,
-  Adam,
-  Rng,
-  add,
-  mul,
-  sub,
-  mean,
-  sum,
-  sin,
-  square,
-} from '../../dist/wgno.js';
+const { init, DeepONet, pendulumData, grad, Adam, Rng, add, mul, sub, mean, sum, sin, square } =
+  await import(process.env.WGNO_DIST ?? '../../dist/wgno.js');
 
 const { values: arg } = parseArgs({
   options: {
@@ -34,6 +22,9 @@ const { values: arg } = parseArgs({
     lr: { type: 'string', default: '0.002' },
     seed: { type: 'string', default: '0' },
     'eval-every': { type: 'string', default: '500' },
+    resample: { type: 'string', default: '0' }, // fresh training forcings every k iterations (0: fixed)
+    'lr-decay': { type: 'string', default: '1' }, // factor per --decay-every iterations
+    'decay-every': { type: 'string', default: '1000' },
     out: { type: 'string' },
   },
 });
@@ -48,6 +39,7 @@ const [ITERS, N_TRAIN, N_TEST, M, W, LR, SEED, EVERY] = [
   'seed',
   'eval-every',
 ].map(num);
+const RESAMPLE = num('resample');
 const t0 = performance.now();
 const log = (...a) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)} s]`, ...a);
 
@@ -81,15 +73,16 @@ const net = new DeepONet(rt, {
 });
 const tr = rows(trainData, N_TRAIN);
 const t = rt.tensor(tr.t, [tr.n, 1], { requiresGrad: true });
-const theta = mul(square(t), net.forward(rt.tensor(tr.xf, [tr.n, M]), t));
+const xfT = rt.tensor(tr.xf, [tr.n, M]);
+const vT = rt.tensor(trainData.v, [tr.n, 1]);
+const theta = mul(square(t), net.forward(xfT, t));
 const [thT] = grad(sum(theta), [t]);
 const [thTT] = grad(sum(thT), [t]);
-const loss = mean(square(sub(add(thTT, sin(theta)), rt.tensor(trainData.v, [tr.n, 1]))));
+const loss = mean(square(sub(add(thTT, sin(theta)), vT)));
 loss.backward();
-const step = await rt.compile({
-  outputs: [loss],
-  updates: [new Adam(net.namedParameters(), { lr: LR })],
-});
+const opt = new Adam(net.namedParameters(), { lr: LR });
+const step = await rt.compile({ outputs: [loss], updates: [opt] });
+const sampleRng = new Rng(SEED + 7919);
 const te = rows(testData, N_TEST);
 const tt = rt.tensor(te.t, [te.n, 1]);
 const pred = mul(square(tt), net.forward(rt.tensor(te.xf, [te.n, M]), tt));
@@ -101,10 +94,17 @@ let seconds = 0;
 for (let it = 0; it < ITERS;) {
   const chunk = Math.min(EVERY, ITERS - it);
   const start = performance.now();
-  for (let k = 0; k < chunk; k++) step.run();
+  for (let k = 0; k < chunk; k++, it++) {
+    if (RESAMPLE > 0 && it > 0 && it % RESAMPLE === 0) {
+      const d = pendulumData(sampleRng, { count: N_TRAIN, sensors: M });
+      xfT.write(rows(d, N_TRAIN).xf);
+      vT.write(d.v);
+    }
+    if (it > 0 && it % num('decay-every') === 0) opt.lr *= num('lr-decay');
+    step.run();
+  }
   const l = (await loss.read())[0];
   seconds += (performance.now() - start) / 1000;
-  it += chunk;
   evalStep.run();
   const e = meanRelL2(await pred.read(), testData.theta);
   history.push({ iteration: it, residualMse: l, testRelL2: e, seconds });
@@ -124,6 +124,9 @@ if (arg.out)
         width: W,
         lr: LR,
         seed: SEED,
+        resample: RESAMPLE,
+        lrDecay: num('lr-decay'),
+        decayEvery: num('decay-every'),
         kernelPath: rt.target?.kernels,
         ...final,
         history,
