@@ -112,12 +112,15 @@ function lpLoss(pred: np.Array, target: np.Array): np.Array {
   return diff.div(norm).sum();
 }
 
+/** `dims`: batch and resolution when not FNO_BENCH's (bench/gpu runs two sizes). */
 export async function jaxFno(
   w: Weights,
   xData: Float32Array,
   yData: Float32Array,
+  dims: { batch: number; size: number } = FNO_BENCH,
 ): Promise<PeerFno> {
-  const { batch, inChannels, outChannels, size, lr } = FNO_BENCH;
+  const { inChannels, outChannels, lr } = FNO_BENCH;
+  const { batch, size } = dims;
   let params: Params = {};
   for (const [name, t] of w) {
     if (t.dtype === 'complex64') {
