@@ -20,6 +20,7 @@ import './random';
 import './reduce';
 import './segment_softmax';
 import './segment_sum';
+import './topk';
 import './spectral';
 import './sym_eig';
 import './unary';
