@@ -50,6 +50,11 @@ export {
 } from './ops/random';
 export { philoxNormals, philoxUniforms, philox4x32 } from './random_philox';
 export { sum, mean, l2Norm } from './ops/reduce';
+export { layerNorm, rmsNorm, type NormOptions } from './ops/norm';
+export { segmentMax, segmentSoftmax } from './ops/segment_softmax';
+export { symEig } from './ops/sym_eig';
+export { swiglu, silu } from './ops/swiglu';
+export { patchify, unpatchify } from './ops/patchify';
 export { matmul } from './ops/matmul';
 export {
   conv2d,
