@@ -6,6 +6,7 @@
  */
 import { provideGradientPrimitives } from '../graph/autodiff';
 import { add } from './binary';
+import './attention';
 import './complex';
 import './concat';
 import './conv';
