@@ -30,7 +30,7 @@ import { matmul } from '../ops/matmul';
 import { fft, irfft, rfft } from '../ops/fft';
 import { permute } from '../ops/layout';
 import { mean, sum } from '../ops/reduce';
-import { mulScalar, sqrt, square } from '../ops/unary';
+import { sqrt, square } from '../ops/unary';
 import { viewAsReal } from '../ops/complex';
 import { nsDealias, nsWavenumber } from './ns_ops';
 import { paperForcing } from './navier_stokes';
