@@ -198,6 +198,13 @@ export {
   type AntiderivativeData,
 } from './pde/antiderivative';
 export { uniformPoints, latinHypercube, type Box } from './pde/collocation';
+export {
+  uniformPointsGpu,
+  latinHypercubeGpu,
+  uniformPointsPhilox,
+  latinHypercubePhilox,
+  type CollocationGpuOptions,
+} from './pde/collocation_gpu';
 export { pendulumData, pendulumRk4, type PendulumOptions, type PendulumData } from './pde/pendulum';
 export {
   solveDiffusionReaction,

@@ -2,9 +2,9 @@
  * Collocation points for physics-informed losses: uniform and Latin-hypercube samples of a box
  * [lo, hi] in d dimensions, as DeepXDE's `train_distribution` 'uniform' and 'LHS'. Seeded host
  * code (the Rng's xoshiro128** stream), so a run is reproducible bit for bit; the points are
- * uploaded once per resampling (n x d floats, small next to a training step), and a Latin
- * hypercube needs one random permutation per axis, which is sequential work, so it stays on the
- * CPU rather than in a kernel.
+ * uploaded once per resampling (n x d floats, small next to a training step). The same two
+ * samplers on the GPU, from a Philox stream a compiled Step can redraw at every run with no
+ * upload, are in collocation_gpu.ts.
  */
 import { WgnoError } from '../errors';
 import type { Rng } from '../random';
