@@ -56,6 +56,7 @@ export { symEig } from './ops/sym_eig';
 export { swiglu, silu } from './ops/swiglu';
 export { patchify, unpatchify } from './ops/patchify';
 export { matmul } from './ops/matmul';
+export { attention, type AttentionOptions } from './ops/attention';
 export {
   conv2d,
   convTranspose2d,
@@ -83,6 +84,7 @@ export {
 export { Module } from './nn/module';
 export { ChannelMLP } from './nn/channel_mlp';
 export { FNN, activate, type FNNConfig, type Activation, type Initializer } from './nn/fnn';
+export { MultiHeadAttention, type MultiHeadAttentionConfig } from './nn/attention';
 export {
   SpectralConv,
   TuckerSpectralConv,
