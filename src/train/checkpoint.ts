@@ -32,6 +32,12 @@ export interface TrainerState {
   stepCount: number;
   /** The optimizer's learning rate at the checkpoint. */
   lr: number;
+  /**
+   * Each parameter group's learning rate at the checkpoint (their ratios to `lr` may have been
+   * changed by setGroupLr since the optimizer was made). Absent in older files: the groups then
+   * keep the ratios the resuming optimizer was made with.
+   */
+  groupLrs?: number[];
   /** StepLR's epoch counter, or null without a scheduler. */
   schedulerEpoch: number | null;
   /** Shuffling state: an epoch's order is a function of (seed, epoch). */
@@ -121,6 +127,29 @@ export function writeParams(
       'loadCheckpoint',
       `the checkpoint has ${params.size} parameters, the model ${named.length}`,
     );
+}
+
+/** The optimizer side of per-group learning rates (Optimizer's groupCount / groupLr / setGroupLr). */
+interface GroupLrs {
+  readonly groupCount: number;
+  groupLr(i: number): number;
+  setGroupLr(i: number, lr: number): void;
+}
+
+/** Every group's learning rate, for TrainerState.groupLrs. */
+export function groupLrsOf(opt: GroupLrs): number[] {
+  return Array.from({ length: opt.groupCount }, (_, i) => opt.groupLr(i));
+}
+
+/** Set every group's saved learning rate (after the optimizer's lr); older files have none. */
+export function restoreGroupLrs(opt: GroupLrs, saved: readonly number[] | undefined): void {
+  if (saved === undefined) return;
+  if (saved.length !== opt.groupCount)
+    throw new WgnoError(
+      'loadCheckpoint',
+      `the checkpoint has ${saved.length} parameter groups, this optimizer ${opt.groupCount}; resume with the same groups`,
+    );
+  saved.forEach((lr, i) => opt.setGroupLr(i, lr));
 }
 
 /** Every setting of `mine` must equal the checkpoint's, or training would not continue exactly. */

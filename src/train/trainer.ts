@@ -5,6 +5,8 @@ import type { HostTensor } from '../io/host_tensor';
 import {
   checkConfig,
   packCheckpoint,
+  groupLrsOf,
+  restoreGroupLrs,
   readParams,
   unpackCheckpoint,
   writeParams,
@@ -190,6 +192,7 @@ export class Trainer {
     opt.stepCount = state.stepCount;
     if (state.schedulerEpoch !== null) this.opts.scheduler?.setEpoch(state.schedulerEpoch);
     opt.lr = state.lr;
+    restoreGroupLrs(opt, state.groupLrs);
     this.epoch = state.epoch;
     this.batcher.seed = state.rng.seed;
   }
@@ -225,6 +228,7 @@ export class Trainer {
       epoch: this.epoch,
       stepCount: opt.stepCount,
       lr: opt.lr,
+      groupLrs: groupLrsOf(opt),
       schedulerEpoch: this.opts.scheduler?.lastEpoch ?? null,
       rng: { seed: this.batcher.seed, epoch: this.epoch },
       config: this.config(),
