@@ -63,6 +63,8 @@ export class PopulationFNN extends Module {
   readonly layout: readonly ParamSlot[];
   /** Elements in one member's flat parameter vector. */
   readonly genomeSize: number;
+  /** Member p's initial weights are the Philox draw of seed initSeed + p 2^32. */
+  readonly initSeed: number;
   private readonly layers: { w: Tensor; b: Tensor }[] = [];
   private readonly act: (x: Tensor) => Tensor;
 
@@ -78,6 +80,9 @@ export class PopulationFNN extends Module {
     this.layout = fnnLayout(this.layerSizes);
     this.genomeSize = this.layout.reduce((n, s) => n + s.size, 0);
     const seed = cfg.seed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+      throw new WgnoError('PopulationFNN', `seed must be an integer in [0, 2^32), got ${seed}`);
+    this.initSeed = seed;
     const init = (s: ParamSlot) => {
       const data = new Float32Array(P * s.size);
       if (s.initStd > 0)
