@@ -10,7 +10,7 @@
  * what it measured (`complete: false`). Rows that would start after the budget are skipped and named.
  *
  *   node <built main.mjs> [--quick] [--out test-results/bench-gpu.json] [--budget-s 420]
- *        [--lowerings workgroup,lane] [--models fno,gno] [--no-peers]
+ *        [--lowerings workgroup,lane] [--models fno,gno] [--fno 64x4,32x2] [--no-peers]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -38,6 +38,8 @@ const { values: arg } = parseArgs({
     'budget-s': { type: 'string', default: '420' },
     lowerings: { type: 'string', default: 'workgroup,lane' },
     models: { type: 'string', default: 'fno,gno' },
+    /** FNO sizes as SIZExBATCH, replacing the defaults (A/B runs of one size). */
+    fno: { type: 'string' },
     'no-peers': { type: 'boolean', default: false },
   },
 });
@@ -58,6 +60,12 @@ const SIZES = quick
       ] as GnoCase[],
       copy: 256 << 20,
     };
+if (arg.fno)
+  SIZES.fno = arg.fno.split(',').map((s) => {
+    const [size, batch] = s.split('x').map(Number);
+    if (!(size > 0 && batch > 0)) throw new Error(`--fno ${arg.fno}: expected SIZExBATCH,...`);
+    return { size, batch };
+  });
 
 const report: ReportT = {
   schema: SCHEMA,
