@@ -19,6 +19,8 @@ export interface PendulumOptions {
   lengthScale?: number;
   /** Fine grid points per sensor interval, even (default 10: RK4 steps of 1 / (5 (m - 1))). */
   refine?: number;
+  /** Damping c of theta'' + c theta' + sin(theta) = v (default 0). */
+  damping?: number;
 }
 
 /** Forcings and RK4 solutions at the sensors, from `pendulumData`. */
@@ -32,10 +34,11 @@ export interface PendulumData {
 }
 
 /**
- * RK4 for theta'' + sin(theta) = v from rest, given v at n equispaced times of spacing h
- * (n odd): steps of 2h whose midpoints are the odd samples. Returns theta at the even samples.
+ * RK4 for theta'' + c theta' + sin(theta) = v from rest (damping c, default 0), given v at n
+ * equispaced times of spacing h (n odd): steps of 2h whose midpoints are the odd samples.
+ * Returns theta at the even samples.
  */
-export function pendulumRk4(v: ArrayLike<number>, h: number): Float64Array {
+export function pendulumRk4(v: ArrayLike<number>, h: number, c = 0): Float64Array {
   if (v.length < 3 || v.length % 2 === 0)
     throw new WgnoError('pendulumRk4', `needs an odd number >= 3 of samples of v, got ${v.length}`);
   const steps = (v.length - 1) / 2;
@@ -44,10 +47,14 @@ export function pendulumRk4(v: ArrayLike<number>, h: number): Float64Array {
   const H = 2 * h;
   for (let s = 0; s < steps; s++) {
     const [v0, v1, v2] = [v[2 * s], v[2 * s + 1], v[2 * s + 2]];
-    const [a1, b1] = [om, v0 - Math.sin(th)];
-    const [a2, b2] = [om + (H / 2) * b1, v1 - Math.sin(th + (H / 2) * a1)];
-    const [a3, b3] = [om + (H / 2) * b2, v1 - Math.sin(th + (H / 2) * a2)];
-    const [a4, b4] = [om + H * b3, v2 - Math.sin(th + H * a3)];
+    const acc = (vt: number, x: number, w: number) => vt - c * w - Math.sin(x);
+    const [a1, b1] = [om, acc(v0, th, om)];
+    const a2 = om + (H / 2) * b1;
+    const b2 = acc(v1, th + (H / 2) * a1, a2);
+    const a3 = om + (H / 2) * b2;
+    const b3 = acc(v1, th + (H / 2) * a2, a3);
+    const a4 = om + H * b3;
+    const b4 = acc(v2, th + H * a3, a4);
     th += (H / 6) * (a1 + 2 * a2 + 2 * a3 + a4);
     om += (H / 6) * (b1 + 2 * b2 + 2 * b3 + b4);
     out[s + 1] = th;
@@ -62,7 +69,7 @@ export function pendulumRk4(v: ArrayLike<number>, h: number): Float64Array {
  * const test = pendulumData(new Rng(1), { count: 100 }); // v, theta: [100, 100]
  */
 export function pendulumData(rng: Rng, opts: PendulumOptions): PendulumData {
-  const { count, sensors: m = 100, lengthScale = 0.2, refine = 10 } = opts;
+  const { count, sensors: m = 100, lengthScale = 0.2, refine = 10, damping = 0 } = opts;
   if (!Number.isInteger(m) || m < 2)
     throw new WgnoError('pendulumData', `sensors is ${m}; it must be an integer >= 2`);
   if (!Number.isInteger(refine) || refine < 2 || refine % 2 !== 0)
@@ -73,7 +80,7 @@ export function pendulumData(rng: Rng, opts: PendulumOptions): PendulumData {
   const per = refine / 2; // RK4 steps per sensor interval
   for (let s = 0; s < count; s++) {
     const row = vf.subarray(s * fine, (s + 1) * fine);
-    const th = pendulumRk4(row, 1 / (fine - 1));
+    const th = pendulumRk4(row, 1 / (fine - 1), damping);
     for (let i = 0; i < m; i++) {
       v[s * m + i] = row[i * refine];
       theta[s * m + i] = th[i * per];
