@@ -153,6 +153,11 @@ export {
   type TransformType,
 } from './nn/integral_transform';
 export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
+export { SpaceTimeFNO, type SpaceTimeFNOConfig } from './models/spacetime_fno';
+export {
+  SpaceTimeSpectralConv,
+  type SpaceTimeSpectralConvOptions,
+} from './nn/spectral_conv_st';
 export { TFNO, type TFNOConfig } from './models/tfno';
 export { MgNO, type MgNOConfig, type MgNOVariant, type MgPaddingMode } from './models/mgno';
 export { MgConv, type MgConvOptions } from './nn/mgconv';
@@ -174,6 +179,13 @@ export {
 } from './train/checkpoint';
 export type { HostArray } from './train/data';
 export { NavierStokes2d, paperForcing, type NavierStokesOptions } from './pde/navier_stokes';
+export {
+  nsResidual,
+  nsResidualNorm,
+  hMinus1Norm,
+  spectralTimeDerivative,
+  type NsResidualOptions,
+} from './pde/ns_residual';
 export {
   generateNavierStokes,
   writeNsDataset,

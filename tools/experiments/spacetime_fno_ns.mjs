@@ -1,0 +1,116 @@
+// Trains a SpaceTimeFNO (Spectral-Refiner's space-time FNO) on FNO-paper Navier-Stokes data with
+// wgno's Trainer: 10 records in (t = 1..10), the next 10 out at once (t = 11..20). Writes
+// weights.safetensors, config.json and log.csv (epoch, train and test relative L2, lr, seconds)
+// to --out after every epoch, so a run stopped at any time leaves its last epoch behind.
+//
+//   node_modules/.bin/vite build --logLevel error --outDir /tmp/wgno-dist   # or dist/
+//   WGNO_DIST=/tmp/wgno-dist/wgno.js node tools/experiments/spacetime_fno_ns.mjs \
+//     --train ns64_train.safetensors --test ns64_test.safetensors --out models/ns2d-refiner
+//
+// Data: tensor `u` [n, s, s, 20] (record k at time k + 1), from `wgno ns-generate` or
+// tools/experiments/spacetime_fno_data.py. The loss is the Trainer's relative L2 with layout
+// 'channels-last': per sample and predicted frame over the grid, the issue's error measure.
+import { mkdir, writeFile, appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const lib = await import(process.env.WGNO_DIST ?? '../../dist/wgno.js');
+const { init, SpaceTimeFNO, Trainer, Adam, StepLR, readSafetensors, writeSafetensors } = lib;
+
+const { values: arg } = parseArgs({
+  options: {
+    train: { type: 'string' },
+    test: { type: 'string' },
+    out: { type: 'string', default: 'runs/spacetime-fno' },
+    epochs: { type: 'string', default: '30' },
+    'batch-size': { type: 'string', default: '4' },
+    lr: { type: 'string', default: '0.005' },
+    width: { type: 'string', default: '10' },
+    modes: { type: 'string', default: '12,12,5' },
+    'n-train': { type: 'string', default: '0' },
+    seed: { type: 'string', default: '0' },
+  },
+});
+const [EPOCHS, BATCH, LR, WIDTH, SEED, N_TRAIN] = [
+  'epochs',
+  'batch-size',
+  'lr',
+  'width',
+  'seed',
+  'n-train',
+].map((k) => Number(arg[k]));
+const [MX, MY, MT] = arg.modes.split(',').map(Number);
+const [T_IN, T_OUT] = [10, 10];
+const log = (s) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+/** Windows of a data set: inputs u[..., 0:10], targets u[..., 10:20], both [n, s, s, 10]. */
+async function windows(path, limit = 0) {
+  const u = readSafetensors(new Uint8Array(await readFile(path))).get('u');
+  const [n0, s, , t] = u.shape;
+  if (t < T_IN + T_OUT) throw new Error(`${path}: u has ${t} records; need ${T_IN + T_OUT}`);
+  const n = limit > 0 ? Math.min(limit, n0) : n0;
+  const x = new Float32Array(n * s * s * T_IN);
+  const y = new Float32Array(n * s * s * T_OUT);
+  for (let p = 0; p < n * s * s; p++)
+    for (let k = 0; k < T_IN; k++) {
+      x[p * T_IN + k] = u.data[p * t + k];
+      y[p * T_OUT + k] = u.data[p * t + T_IN + k];
+    }
+  return {
+    inputs: { data: x, shape: [n, s, s, T_IN] },
+    targets: { data: y, shape: [n, s, s, T_OUT] },
+    n,
+    s,
+  };
+}
+
+const train = await windows(arg.train, N_TRAIN);
+const test = await windows(arg.test);
+const rt = await init();
+const config = { modesX: MX, modesY: MY, modesT: MT, width: WIDTH, outputSteps: T_OUT, seed: SEED };
+const model = new SpaceTimeFNO(rt, config);
+const nParams = model
+  .namedParameters()
+  .reduce((a, [, t]) => a + t.size * (t.dtype === 'complex64' ? 2 : 1), 0);
+const optimizer = new Adam(model.namedParameters(), { lr: LR });
+const scheduler = new StepLR(optimizer, {
+  stepSize: Math.max(1, Math.round(EPOCHS / 4)),
+  gamma: 0.5,
+});
+const opts = {
+  model: {
+    forward: (x) => model.forward(x, T_OUT),
+    namedParameters: () => model.namedParameters(),
+  },
+  optimizer,
+  scheduler,
+  inputs: train.inputs,
+  targets: train.targets,
+  batchSize: BATCH,
+  seed: SEED,
+  layout: 'channels-last',
+};
+const trainer = await Trainer.create(opts);
+await mkdir(arg.out, { recursive: true });
+await writeFile(join(arg.out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+const logPath = join(arg.out, 'log.csv');
+await writeFile(logPath, 'epoch,train_rel_l2,test_rel_l2,lr,seconds\n');
+log(
+  `SpaceTimeFNO ${JSON.stringify(config)}: ${nParams} real parameters; ${train.n} train / ${test.n} test windows at ${train.s}x${train.s}; ${trainer.stepsPerEpoch} steps per epoch`,
+);
+const start = performance.now();
+while (trainer.epoch < EPOCHS) {
+  const lr = optimizer.lr;
+  const { losses } = await trainer.fit(1);
+  const testErr = (await trainer.evaluate(test.inputs, test.targets)).relL2;
+  const s = ((performance.now() - start) / 1000).toFixed(1);
+  // The default loss sums the relative L2 over the batch's samples and frames.
+  const trainErr = losses.at(-1) / (BATCH * T_OUT);
+  await appendFile(logPath, `${trainer.epoch},${trainErr},${testErr},${lr},${s}\n`);
+  await writeFile(join(arg.out, 'weights.safetensors'), writeSafetensors(await model.stateDict()));
+  log(
+    `epoch ${trainer.epoch}: train ${trainErr.toFixed(4)}, test ${testErr.toFixed(4)}, lr ${lr}, ${s} s`,
+  );
+}
+trainer.destroy();
+rt.destroy();
