@@ -49,6 +49,17 @@ export {
   type RandomOptions,
 } from './ops/random';
 export { philoxNormals, philoxUniforms, philox4x32 } from './random_philox';
+export { argsort, centredRanks } from './ops/topk';
+export {
+  PopulationFNN,
+  fnnLayout,
+  type ParamSlot,
+  type PopulationFNNConfig,
+} from './nn/population';
+export { GeneticAlgorithm, type GAOptions, type Generation } from './train/evolution/ga';
+export { OpenAIES, type ESOptions, type ESGeneration } from './train/evolution/es';
+export { cartpoleReturns, type CartpoleOptions } from './train/evolution/cartpole';
+export { rebuildGenome, genomeWeights } from './train/evolution/genome';
 export { sum, mean, l2Norm } from './ops/reduce';
 export { layerNorm, rmsNorm, type NormOptions } from './ops/norm';
 export { segmentMax, segmentSoftmax } from './ops/segment_softmax';
