@@ -7,8 +7,8 @@
 // Head h reads channels h*D .. h*D + D-1 of q, k, v (the layout a projection writes before the
 // head split). Keys are summed in ascending j: results are deterministic.
 //
-// Entries: `lane` (CPU adapters): one invocation per (b, h, i), keys straight from global memory;
-// `main` (GPUs): a workgroup of WG query rows of one (b, h) stages P.tile keys and values at a time
+// Entries: `lane` (CPU adapters): one invocation per (b, h, i), keys from global memory, four at a
+// time; `main` (GPUs): a workgroup of WG query rows of one (b, h) stages P.tile keys and values at a time
 // in workgroup memory and every row reads them from there.
 
 // #include lib/thread_index.wgsl
@@ -54,27 +54,46 @@ fn finish(row: Row, acc: ptr<function, array<f32, DMAX>>, o: u32, r: u32, d: u32
   out[P.lse_off + r] = row.m + log(row.l);
 }
 
+// Offsets of rows j0 .. j0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
+// the four exist.
+fn rows4(o: u32, j0: u32, n: u32) -> vec4u {
+  return vec4u(o) + min(vec4u(j0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
+}
+fn live4(j0: u32, n: u32) -> vec4<bool> {
+  return vec4u(j0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
+}
+
+// Keys go four at a time (scores in a vec4, one rescale per block of four): the private rows are
+// read once per four keys, and a CPU adapter runs the vec4 arithmetic in its SIMD lanes.
 @compute @workgroup_size(WG)
 fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let r = thread_index(gid, nwg);  // (b * H + h) * Nq + i
   if (r >= P.batch * P.heads * P.nq) { return; }
   let bh = r / P.nq;
-  let h = bh % P.heads;
-  let b = bh / P.heads;
-  let qo = (b * P.nq + r % P.nq) * P.c + h * P.d;
-  let ko = b * P.nk * P.c + h * P.d;
+  let qo = ((bh / P.heads) * P.nq + r % P.nq) * P.c + (bh % P.heads) * P.d;
+  let ko = (bh / P.heads) * P.nk * P.c + (bh % P.heads) * P.d;
   var qr: array<f32, DMAX>;
   var acc: array<f32, DMAX>;
   for (var e = 0u; e < P.d; e++) { qr[e] = q[qo + e] * P.scale; }
-  var row = Row(NEG_BIG, 0.0);
-  for (var j = 0u; j < P.nk; j++) {
-    let kj = ko + j * P.c;
-    var s = 0.0;
-    for (var e = 0u; e < P.d; e++) { s = fma(qr[e], k[kj + e], s); }
-    let p = admit(&row, &acc, s, P.d);
-    for (var e = 0u; e < P.d; e++) { acc[e] = fma(p, v[kj + e], acc[e]); }
+  var m = NEG_BIG;
+  var l = 0.0;
+  for (var j0 = 0u; j0 < P.nk; j0 += 4u) {
+    let kr = rows4(ko, j0, P.nk);
+    var s = vec4f(0.0);
+    for (var e = 0u; e < P.d; e++) {
+      s = fma(vec4f(qr[e]), vec4f(k[kr.x + e], k[kr.y + e], k[kr.z + e], k[kr.w + e]), s);
+    }
+    s = select(vec4f(NEG_BIG), s, live4(j0, P.nk));  // clamped duplicates weigh nothing
+    let mn = max(m, max(max(s.x, s.y), max(s.z, s.w)));
+    let a = exp(m - mn);
+    let p = exp(s - vec4f(mn));
+    l = fma(l, a, dot(p, vec4f(1.0)));
+    m = mn;
+    for (var e = 0u; e < P.d; e++) {
+      acc[e] = fma(acc[e], a, dot(p, vec4f(v[kr.x + e], v[kr.y + e], v[kr.z + e], v[kr.w + e])));
+    }
   }
-  finish(row, &acc, qo, r, P.d);
+  finish(Row(m, l), &acc, qo, r, P.d);
 }
 
 // Stage keys and values j0 .. j0 + n - 1 of (b, h) into Ks and Vs, all threads of the group.

@@ -4,7 +4,7 @@
 //   dv_j = sum_i p_ij gO_i,     dk_j = scale * sum_i p_ij (gO_i . v_j - delta_i) q_i
 // summed over queries in ascending i (no atomics). Output [2, B, Nk, C]: dk, then dv.
 //
-// `lane`: one invocation per (b, h, j), queries from global memory. `main`: a workgroup of WG
+// `lane`: one invocation per (b, h, j), queries from global memory four at a time. `main`: a workgroup of WG
 // key rows of one (b, h) stages P.tile queries, their gO rows, lse and delta in workgroup memory.
 
 // #include lib/thread_index.wgsl
@@ -36,15 +36,32 @@ fn store(o: u32, d: u32, dk: ptr<function, array<f32, DMAX>>, dv: ptr<function, 
   }
 }
 
+// Offsets of rows i0 .. i0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
+// the four exist.
+fn rows4(o: u32, i0: u32, n: u32) -> vec4u {
+  return vec4u(o) + min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
+}
+fn live4(i0: u32, n: u32) -> vec4<bool> {
+  return vec4u(i0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
+}
+
+// The lse (`lse` true) or the delta of rows i0 .. i0 + 3 of (b, h), clamped to the last row.
+fn per_row4(lse: bool, bh: u32, i0: u32) -> vec4f {
+  let i = bh * P.nq + min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(P.nq - 1u));
+  if (lse) {
+    return vec4f(fwd[P.lse_off + i.x], fwd[P.lse_off + i.y], fwd[P.lse_off + i.z], fwd[P.lse_off + i.w]);
+  }
+  return vec4f(delta[i.x], delta[i.y], delta[i.z], delta[i.w]);
+}
+
+// Queries four at a time (vec4 scores): the private rows are read once per four queries.
 @compute @workgroup_size(WG)
 fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let r = thread_index(gid, nwg);  // (b * H + h) * Nk + j
   if (r >= P.batch * P.heads * P.nk) { return; }
   let bh = r / P.nk;
-  let h = bh % P.heads;
-  let b = bh / P.heads;
-  let o = (b * P.nk + r % P.nk) * P.c + h * P.d;
-  let qo = b * P.nq * P.c + h * P.d;
+  let o = ((bh / P.heads) * P.nk + r % P.nk) * P.c + (bh % P.heads) * P.d;
+  let qo = (bh / P.heads) * P.nq * P.c + (bh % P.heads) * P.d;
   var kr: array<f32, DMAX>;
   var vr: array<f32, DMAX>;
   var dk: array<f32, DMAX>;
@@ -53,19 +70,19 @@ fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     kr[e] = k[o + e] * P.scale;
     vr[e] = v[o + e];
   }
-  for (var i = 0u; i < P.nq; i++) {
-    let qi = qo + i * P.c;
-    var s = 0.0;
-    var dp = 0.0;
+  for (var i0 = 0u; i0 < P.nq; i0 += 4u) {
+    let qi = rows4(qo, i0, P.nq);  // rows of q and of gO alike
+    var s = vec4f(0.0);
+    var dp = vec4f(0.0);
     for (var e = 0u; e < P.d; e++) {
-      s = fma(q[qi + e], kr[e], s);
-      dp = fma(g[qi + e], vr[e], dp);
+      s = fma(vec4f(q[qi.x + e], q[qi.y + e], q[qi.z + e], q[qi.w + e]), vec4f(kr[e]), s);
+      dp = fma(vec4f(g[qi.x + e], g[qi.y + e], g[qi.z + e], g[qi.w + e]), vec4f(vr[e]), dp);
     }
-    let p = exp(s - fwd[P.lse_off + bh * P.nq + i]);
-    let ds = p * (dp - delta[bh * P.nq + i]);
+    let p = select(vec4f(0.0), exp(s - per_row4(true, bh, i0)), live4(i0, P.nq));
+    let ds = p * (dp - per_row4(false, bh, i0));
     for (var e = 0u; e < P.d; e++) {
-      dv[e] = fma(p, g[qi + e], dv[e]);
-      dk[e] = fma(ds, q[qi + e], dk[e]);
+      dv[e] += dot(p, vec4f(g[qi.x + e], g[qi.y + e], g[qi.z + e], g[qi.w + e]));
+      dk[e] += dot(ds, vec4f(q[qi.x + e], q[qi.y + e], q[qi.z + e], q[qi.w + e]));
     }
   }
   store(o, P.d, &dk, &dv);

@@ -6,7 +6,7 @@
 // (delta from kernels/attention_delta.wgsl).
 // No atomics: each output row is one invocation's sum over keys in ascending order.
 //
-// `lane`: one invocation per (b, h, i), keys from global memory. `main`: a workgroup of WG query
+// `lane`: one invocation per (b, h, i), keys from global memory four at a time. `main`: a workgroup of WG query
 // rows of one (b, h) stages P.tile keys and values at a time in workgroup memory.
 
 // #include lib/thread_index.wgsl
@@ -33,6 +33,16 @@ fn row_offset(r: u32, d: u32) -> u32 {
   return ((bh / P.heads) * P.nq + r % P.nq) * P.c + (bh % P.heads) * d;
 }
 
+// Offsets of rows j0 .. j0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
+// the four exist.
+fn rows4(o: u32, j0: u32, n: u32) -> vec4u {
+  return vec4u(o) + min(vec4u(j0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
+}
+fn live4(j0: u32, n: u32) -> vec4<bool> {
+  return vec4u(j0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
+}
+
+// Keys four at a time (vec4 scores): the private rows are read once per four keys.
 @compute @workgroup_size(WG)
 fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let r = thread_index(gid, nwg);
@@ -46,18 +56,20 @@ fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     qr[e] = q[o + e] * P.scale;
     go[e] = g[o + e];
   }
-  let lse = fwd[P.lse_off + r];
-  let dl = delta[r];
-  for (var j = 0u; j < P.nk; j++) {
-    let kj = ko + j * P.c;
-    var s = 0.0;
-    var dp = 0.0;
+  let lse = vec4f(fwd[P.lse_off + r]);
+  let dl = vec4f(delta[r]);
+  for (var j0 = 0u; j0 < P.nk; j0 += 4u) {
+    let kr = rows4(ko, j0, P.nk);
+    var s = vec4f(0.0);
+    var dp = vec4f(0.0);
     for (var e = 0u; e < P.d; e++) {
-      s = fma(qr[e], k[kj + e], s);
-      dp = fma(go[e], v[kj + e], dp);
+      s = fma(vec4f(qr[e]), vec4f(k[kr.x + e], k[kr.y + e], k[kr.z + e], k[kr.w + e]), s);
+      dp = fma(vec4f(go[e]), vec4f(v[kr.x + e], v[kr.y + e], v[kr.z + e], v[kr.w + e]), dp);
     }
-    let ds = exp(s - lse) * (dp - dl);
-    for (var e = 0u; e < P.d; e++) { dq[e] = fma(ds, k[kj + e], dq[e]); }
+    let ds = select(vec4f(0.0), exp(s - lse) * (dp - dl), live4(j0, P.nk));
+    for (var e = 0u; e < P.d; e++) {
+      dq[e] += dot(ds, vec4f(k[kr.x + e], k[kr.y + e], k[kr.z + e], k[kr.w + e]));
+    }
   }
   for (var e = 0u; e < P.d; e++) { out[o + e] = dq[e] * P.scale; }
 }

@@ -43,8 +43,11 @@ interface Projection {
  * const y = attn.forward(tokens); // [1, 1024, 256] -> [1, 1024, 256]
  */
 export class MultiHeadAttention extends Module {
+  /** Channels of the tokens in and out. */
   readonly inputSize: number;
+  /** Channels of q, k and v (heads * head dim). */
   readonly hiddenSize: number;
+  /** Number of heads. */
   readonly heads: number;
   private readonly proj: Record<'q' | 'k' | 'v' | 'o', Projection>;
 
