@@ -53,7 +53,7 @@ export class MgNO extends Module {
   /** The config as given. */
   readonly config: MgNOConfig;
   /** The config checked, with every default filled in. */
-  readonly resolved: ResolvedMgNO;
+  private readonly resolved: ResolvedMgNO;
   private readonly convs: Layers<MgConv>;
   private readonly pointwise: Layers<Conv2d> | null;
   private readonly head: Layers<Conv2d> | Conv2d;

@@ -19,13 +19,14 @@ import type { Runtime } from '../runtime/runtime';
 import type { Tensor } from '../graph/tensor';
 import { add, sub } from '../ops/binary';
 import { conv2d, convTranspose2d } from '../ops/conv';
+import type { PadMode } from '../ops/conv_reference';
 import { reshape } from '../ops/layout';
 import { layerNorm } from '../ops/norm';
 import type { Rng } from '../random';
 import { Module, uniformInit } from './module';
 
-/** How a convolution reads beyond the edge: PyTorch's padding_mode. */
-export type MgPaddingMode = 'zeros' | 'circular' | 'reflect';
+/** How a convolution reads beyond the edge: PyTorch's padding_mode (conv2d's `padding`). */
+export type MgPaddingMode = PadMode;
 
 /** Kinds of the V-cycle's convolutions. */
 type ConvKind = 'same' | 'restrict' | 'prolong';

@@ -11,8 +11,9 @@ for (const kernels of ['lane', 'workgroup'] as const)
     });
     afterAll(() => rt?.destroy());
 
+    // The first case compiles every conv pipeline: 2-8 s alone, over 100 s on a loaded CPU adapter.
     for (const name of MGNO_FIXTURES)
-      it(name, async () => {
+      it(name, { timeout: 300_000 }, async () => {
         const errors = await checkMgNOFixture(rt, name);
         if (process.env.WGNO_PRINT_ERRORS) console.log(name, errors);
         expectMgNOErrors(name, errors);
