@@ -1,15 +1,16 @@
 /**
- * GAOT's MAGNO encoder (camlab-ethz/GAOT, MAGNOEncoder with one scale, fixed coordinates): point
- * values f on physical points y are lifted, integrated onto latent tokens x by an attentional GNO
- * (AGNO), and mixed with a statistical embedding of each token's neighbourhood geometry:
- *   lifted = lifting(f)                                          (1x1 conv, in -> out)
+ * GAOT's MAGNO encoder and decoder (camlab-ethz/GAOT, MAGNOEncoder / MAGNODecoder with fixed
+ * coordinates): values f on source points y are integrated onto query points x by an attentional
+ * GNO (AGNO) and mixed with a statistical embedding of each query's neighbourhood geometry:
  *   a_j    = segment softmax over x's neighbours of cos(x, y_j)  (cosine attention on coordinates)
- *   enc(x) = sum_j a_j k(y_j, x) lifted(y_j)                     (k: MLP [2d, h x 3, out], GELU)
+ *   gno(x) = sum_j a_j k(y_j, x) f(y_j)                          (k: MLP [2d, h x 3, c], GELU)
  *   geo(x) = MLP(standardised [N, mean |y - x|, var |y - x|, centroid - x, eigenvalues of cov])
- *   out    = recovery([enc, geo])                                (1x1 conv, 2 out -> out)
- * Parameter names follow GAOT's state_dict: lifting.fcs.0.*, agno.channel_mlp.fcs.{k}.*,
- * geoembed.mlp.{0,2}.*, recovery.fcs.0.*. Not here yet: several radius scales, edge dropping,
- * the decoder.
+ *   out    = recovery([gno, geo])                                (1x1 conv, 2c -> c)
+ * averaged over the radius scales given (GAOT's default without scale weights). The encoder lifts
+ * f first (points -> tokens); the decoder projects after (tokens -> points). Parameter names
+ * follow GAOT's state_dict: agno.channel_mlp.fcs.{k}.*, lifting.fcs.0.* / projection.fcs.0.*,
+ * geoembed.mlp.{0,2}.*, recovery.fcs.0.*. Not here: edge dropping, learned scale weights, the
+ * dot-product attention variant, per-sample coordinates (GAOT's 'vx' mode).
  */
 import { WgnoError, fmtShape } from '../errors';
 import type { Runtime } from '../runtime/runtime';
@@ -25,7 +26,7 @@ import { slice } from '../ops/pad';
 import { mean, sum } from '../ops/reduce';
 import { segmentSoftmax } from '../ops/segment_softmax';
 import { segmentMean, segmentSum } from '../ops/segment_sum';
-import { symEig } from '../ops/sym_eig';
+import { PACKED, symEig } from '../ops/sym_eig';
 import { addScalar, affine, relu, sqrt, square, step } from '../ops/unary';
 import { Rng } from '../random';
 import { ChannelMLP } from './channel_mlp';
@@ -56,8 +57,11 @@ export interface MAGNOEncoderInputs {
   x: Tensor;
   /** Values on the points, [batch, n, inChannels]. */
   f: Tensor;
-  /** Each token's points within the radius: radiusNeighborhoods(rt, tokens, points, r). */
-  neighbors: Neighborhoods;
+  /**
+   * Each token's points within the radius, radiusNeighborhoods(rt, tokens, points, r); a list for
+   * several radius scales (averaged).
+   */
+  neighbors: Neighborhoods | readonly Neighborhoods[];
 }
 
 /** torch's nn.Linear: weight [out, in], bias [out], torch's default initialisation. */
@@ -112,21 +116,7 @@ export function geometryFeatures(y: Tensor, x: Tensor, nb: Neighborhoods): Tenso
   const dVar = relu(sub(segmentMean(square(dist), nb.byQuery), square(dAvg)));
   const centroid = segmentMean(yE, nb.byQuery); // [m, d]
   const c = columns(sub(yE, gatherRows(centroid, nb.byQuery)));
-  const pairs =
-    d === 2
-      ? [
-          [0, 0],
-          [0, 1],
-          [1, 1],
-        ]
-      : [
-          [0, 0],
-          [0, 1],
-          [0, 2],
-          [1, 1],
-          [1, 2],
-          [2, 2],
-        ];
+  const pairs = PACKED[d as 2 | 3];
   const cov = segmentMean(
     concat(
       pairs.map(([p, q]) => mul(c[p], c[q])),
@@ -148,68 +138,169 @@ export function geometryFeatures(y: Tensor, x: Tensor, nb: Neighborhoods): Tenso
   return div(centred, add(std, mul(small, affine(std, -1, 1))));
 }
 
+/** The layers encoder and decoder share: the kernel MLP, the geometry embedding, recovery. */
+abstract class MagnoBlock extends Module {
+  private kernel!: LinearChannelMLP;
+  private geoembed!: GeometricEmbedding;
+  private recovery!: ChannelMLP;
+
+  constructor(
+    rt: Runtime,
+    private readonly op: string,
+    /** Coordinate dimension, 2 or 3. */
+    readonly coordDim: 2 | 3,
+  ) {
+    super(rt);
+    if (coordDim !== 2 && coordDim !== 3)
+      throw new WgnoError(op, `coordDim ${String(coordDim)} must be 2 or 3`);
+  }
+
+  /** Register agno.channel_mlp with sizes [2d, h x layers, c]. */
+  protected addKernel(rng: Rng, hidden: number, layers: number, c: number): void {
+    const sizes = [2 * this.coordDim, ...Array<number>(layers).fill(hidden), c];
+    this.kernel = this.child('agno', new AgnoParams(this.rt)).own(
+      new LinearChannelMLP(this.rt, rng, sizes),
+    );
+  }
+
+  /** Register geoembed and recovery for c channels. */
+  protected addGeometry(rng: Rng, c: number): void {
+    this.geoembed = this.child('geoembed', new GeometricEmbedding(this.rt, rng, this.coordDim, c));
+    this.recovery = this.child('recovery', new ChannelMLP(this.rt, rng, [2 * c, c]));
+  }
+
+  /** f [B, n, c] on y [n, d] -> [B, m, c] on x [m, d], averaged over the scales' neighbourhoods. */
+  protected integrate(y: Tensor, x: Tensor, f: Tensor, scales: readonly Neighborhoods[]): Tensor {
+    const unit = (v: Tensor) => div(v, sqrt(addScalar(sum(square(v), -1, true), 1e-24)));
+    const outs = scales.map((nb) => {
+      const yE = gatherRows(y, nb.byPoint);
+      const xE = gatherRows(x, nb.byQuery);
+      const attn = segmentSoftmax(sum(mul(unit(xE), unit(yE)), -1, true), nb.byQuery); // [nnz, 1]
+      const k = mul(this.kernel.forward(concat([yE, xE], -1)), attn); // [nnz, c]
+      const gno = segmentSum(gatherRows(f, nb.byPoint), nb.byQuery, {
+        times: broadcastTo(k, [f.shape[0], ...k.shape]),
+      });
+      const geo = this.geoembed.forward(y, x, nb); // [m, c]
+      return channels(this.recovery, concat([gno, broadcastTo(geo, gno.shape)], -1));
+    });
+    const total = outs.reduce((a, b) => add(a, b));
+    return outs.length === 1 ? total : affine(total, 1 / outs.length, 0);
+  }
+
+  /** Shapes of y [n, d], x [m, d], f [B, n, c] against every scale's neighbourhoods. */
+  protected check(y: Tensor, x: Tensor, f: Tensor, scales: readonly Neighborhoods[]): void {
+    const [d, op] = [this.coordDim, this.op];
+    if (scales.length === 0)
+      throw new WgnoError(op, 'needs the neighbourhoods of at least one scale');
+    for (const nb of scales) {
+      if (y.shape.length !== 2 || y.shape[1] !== d || y.shape[0] !== nb.n)
+        throw new WgnoError(
+          op,
+          `y ${fmtShape(y.shape)} must be [n, ${d}] with n = ${nb.n} (the neighbourhoods' points)`,
+        );
+      if (x.shape.length !== 2 || x.shape[1] !== d || x.shape[0] !== nb.m)
+        throw new WgnoError(
+          op,
+          `x ${fmtShape(x.shape)} must be [m, ${d}] with m = ${nb.m} (the neighbourhoods' queries)`,
+        );
+      if (f.shape.length !== 3 || f.shape[1] !== nb.n)
+        throw new WgnoError(op, `values ${fmtShape(f.shape)} must be [batch, ${nb.n}, channels]`);
+    }
+  }
+}
+
+/** A ChannelMLP (1x1 conv over [B, C, N]) applied to point-major [B, N, C]. */
+function channels(mlp: ChannelMLP, t: Tensor): Tensor {
+  return permute(mlp.forward(permute(t, [0, 2, 1])), [0, 2, 1]);
+}
+
+const list = (nb: Neighborhoods | readonly Neighborhoods[]) =>
+  (Array.isArray(nb) ? nb : [nb]) as readonly Neighborhoods[];
+
 /**
- * GAOT's MAGNO encoder for one radius scale: point values f [batch, n, in] on points y [n, d] ->
- * token features [batch, m, out] on tokens x [m, d] (see the module comment).
+ * GAOT's MAGNO encoder: point values f [batch, n, in] on points y [n, d] -> token features
+ * [batch, m, out] on tokens x [m, d] (see the module comment).
  *
  * @example
  * const enc = new MAGNOEncoder(rt, { inChannels: 1, outChannels: 32 });
  * const nb = await radiusNeighborhoods(rt, { coords: tokens, dim: 2 }, { coords: points, dim: 2 }, 0.033);
  * const latent = enc.forward({ y, x, f, neighbors: nb }); // [B, 4096, 32] for 64 x 64 tokens
  */
-export class MAGNOEncoder extends Module {
-  readonly coordDim: 2 | 3;
+export class MAGNOEncoder extends MagnoBlock {
   private readonly lifting: ChannelMLP;
-  private readonly kernel: LinearChannelMLP;
-  private readonly geoembed: GeometricEmbedding;
-  private readonly recovery: ChannelMLP;
 
   constructor(rt: Runtime, config: MAGNOEncoderConfig) {
-    super(rt);
-    const { inChannels, outChannels = 32, coordDim = 2, hiddenSize = 64, mlpLayers = 3 } = config;
-    if (coordDim !== 2 && coordDim !== 3)
-      throw new WgnoError('MAGNOEncoder', `coordDim ${String(coordDim)} must be 2 or 3`);
-    this.coordDim = coordDim;
+    super(rt, 'MAGNOEncoder', config.coordDim ?? 2);
+    const { inChannels, outChannels = 32, hiddenSize = 64, mlpLayers = 3 } = config;
     const rng = new Rng(config.seed ?? 0);
+    this.addKernel(rng, hiddenSize, mlpLayers, outChannels);
     this.lifting = this.child('lifting', new ChannelMLP(rt, rng, [inChannels, outChannels]));
-    const sizes = [2 * coordDim, ...Array<number>(mlpLayers).fill(hiddenSize), outChannels];
-    const agno = this.child('agno', new AgnoParams(rt));
-    this.kernel = agno.own(new LinearChannelMLP(rt, rng, sizes));
-    this.geoembed = this.child('geoembed', new GeometricEmbedding(rt, rng, coordDim, outChannels));
-    this.recovery = this.child('recovery', new ChannelMLP(rt, rng, [2 * outChannels, outChannels]));
+    this.addGeometry(rng, outChannels);
   }
 
-  /** f [batch, n, in] -> [batch, m, out]. */
-  forward({ y, x, f, neighbors: nb }: MAGNOEncoderInputs): Tensor {
-    this.check(y, x, f, nb);
-    const toPoints = (t: Tensor) => permute(t, [0, 2, 1]); // [B, C, N] <-> [B, N, C]
-    const lifted = toPoints(this.lifting.forward(toPoints(f))); // [B, n, out]
-    const yE = gatherRows(y, nb.byPoint);
-    const xE = gatherRows(x, nb.byQuery);
-    const unit = (v: Tensor) => div(v, sqrt(addScalar(sum(square(v), -1, true), 1e-24)));
-    const attn = segmentSoftmax(sum(mul(unit(xE), unit(yE)), -1, true), nb.byQuery); // [nnz, 1]
-    const k = mul(this.kernel.forward(concat([yE, xE], -1)), attn); // [nnz, out]
-    const encoded = segmentSum(gatherRows(lifted, nb.byPoint), nb.byQuery, {
-      times: broadcastTo(k, [f.shape[0], ...k.shape]),
-    });
-    const geo = this.geoembed.forward(y, x, nb); // [m, out]
-    const both = concat([encoded, broadcastTo(geo, encoded.shape)], -1);
-    return toPoints(this.recovery.forward(toPoints(both)));
+  /** f [batch, n, in] -> [batch, m, out]; one Neighborhoods per radius scale (averaged). */
+  forward({ y, x, f, neighbors }: MAGNOEncoderInputs): Tensor {
+    const scales = list(neighbors);
+    this.check(y, x, f, scales);
+    return this.integrate(y, x, channels(this.lifting, f), scales);
+  }
+}
+
+/** MAGNODecoder's configuration (GAOT's MAGNOConfig names in camelCase, its defaults). */
+export interface MAGNODecoderConfig {
+  /** Channels on the tokens (GAOT's lifting_channels). Default 32. */
+  inChannels?: number;
+  /** Channels of the output on the query points. */
+  outChannels: number;
+  /** Coordinate dimension, 2 or 3. Default 2. */
+  coordDim?: 2 | 3;
+  /** Hidden width of the kernel MLP. Default 64. */
+  hiddenSize?: number;
+  /** Hidden layers of the kernel MLP. Default 3. */
+  mlpLayers?: number;
+  /** Seed of the parameter initialisation (wgno only). */
+  seed?: number;
+}
+
+/** What MAGNODecoder.forward takes. */
+export interface MAGNODecoderInputs {
+  /** Latent token coordinates [m, d]. */
+  tokens: Tensor;
+  /** Token features [batch, m, inChannels]. */
+  latent: Tensor;
+  /** Query points [q, d]. */
+  queries: Tensor;
+  /** Each query's tokens within the radius: radiusNeighborhoods(rt, queries, tokens, r). */
+  neighbors: Neighborhoods | readonly Neighborhoods[];
+}
+
+/**
+ * GAOT's MAGNO decoder: token features [batch, m, in] on tokens [m, d] -> [batch, q, out] on any
+ * query points [q, d]: the same attentional GNO and geometry embedding from tokens to points,
+ * then a 1x1 projection.
+ *
+ * @example
+ * const dec = new MAGNODecoder(rt, { inChannels: 32, outChannels: 1 });
+ * const nb = await radiusNeighborhoods(rt, { coords: points, dim: 2 }, { coords: tokens, dim: 2 }, 0.033);
+ * const u = dec.forward({ tokens, latent, queries, neighbors: nb }); // [B, q, 1]
+ */
+export class MAGNODecoder extends MagnoBlock {
+  private readonly projection: ChannelMLP;
+
+  constructor(rt: Runtime, config: MAGNODecoderConfig) {
+    super(rt, 'MAGNODecoder', config.coordDim ?? 2);
+    const { inChannels = 32, outChannels, hiddenSize = 64, mlpLayers = 3 } = config;
+    const rng = new Rng(config.seed ?? 0);
+    this.addKernel(rng, hiddenSize, mlpLayers, inChannels);
+    this.projection = this.child('projection', new ChannelMLP(rt, rng, [inChannels, outChannels]));
+    this.addGeometry(rng, inChannels);
   }
 
-  private check(y: Tensor, x: Tensor, f: Tensor, nb: Neighborhoods): void {
-    const d = this.coordDim;
-    const bad = (msg: string) => new WgnoError('MAGNOEncoder', msg);
-    if (y.shape.length !== 2 || y.shape[1] !== d || y.shape[0] !== nb.n)
-      throw bad(
-        `y ${fmtShape(y.shape)} must be [n, ${d}] with n = ${nb.n} (the neighbourhoods' points)`,
-      );
-    if (x.shape.length !== 2 || x.shape[1] !== d || x.shape[0] !== nb.m)
-      throw bad(
-        `x ${fmtShape(x.shape)} must be [m, ${d}] with m = ${nb.m} (the neighbourhoods' tokens)`,
-      );
-    if (f.shape.length !== 3 || f.shape[1] !== nb.n)
-      throw bad(`f ${fmtShape(f.shape)} must be [batch, ${nb.n}, inChannels]`);
+  /** latent [batch, m, in] -> [batch, q, out]; one Neighborhoods per radius scale (averaged). */
+  forward({ tokens, latent, queries, neighbors }: MAGNODecoderInputs): Tensor {
+    const scales = list(neighbors);
+    this.check(tokens, queries, latent, scales);
+    return channels(this.projection, this.integrate(tokens, queries, latent, scales));
   }
 }
 

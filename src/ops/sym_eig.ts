@@ -43,8 +43,8 @@ const eig = (entry: string) =>
   });
 const KERNELS = { 2: eig('eig2'), 3: eig('eig3') };
 
-/** Packed (row, column) of each stored entry, by matrix size. */
-const PACKED: Record<2 | 3, [number, number][]> = {
+/** Packed (row, column) of each stored entry, by matrix size: the layout symEig reads. */
+export const PACKED: Record<2 | 3, [number, number][]> = {
   2: [
     [0, 0],
     [0, 1],

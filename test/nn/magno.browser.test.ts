@@ -1,6 +1,6 @@
 /**
- * MAGNOEncoder: shapes, the whole forward and backward graph against the float64 reference
- * evaluator, a non-zero gradient for every parameter, and the statistical geometry features
+ * MAGNOEncoder and MAGNODecoder: shapes, GAOT's parameter names, the whole forward and backward
+ * graph against the float64 reference evaluator, a non-zero gradient for every parameter, and the statistical geometry features
  * against a host computation written from GAOT's definition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { radiusNeighborhoods } from '../../src/geometry/neighborhoods';
 import type { Neighborhoods } from '../../src/geometry/relations';
 import { bruteForceNeighbors } from '../../src/geometry/reference';
 import { evaluateReference } from '../../src/graph/reference';
-import { MAGNOEncoder, geometryFeatures } from '../../src/nn/magno';
+import { MAGNODecoder, MAGNOEncoder, geometryFeatures } from '../../src/nn/magno';
 import { Rng } from '../../src/random';
 import { relL2 } from '../util/compare';
 
@@ -59,9 +59,13 @@ describe('MAGNOEncoder', () => {
   const points = new Float32Array(rng.uniforms(2 * 90, -1, 1));
   const tokens = tokenGrid(6);
   const r = 0.45; // a few to a dozen points per token; corner tokens may have none
+  const [tokenPts, pointPts] = [
+    { coords: tokens, dim: 2 as const },
+    { coords: points, dim: 2 as const },
+  ];
   beforeAll(async () => {
     rt = await init();
-    nb = await radiusNeighborhoods(rt, { coords: tokens, dim: 2 }, { coords: points, dim: 2 }, r);
+    nb = await radiusNeighborhoods(rt, tokenPts, pointPts, r);
   });
   afterAll(() => {
     nb?.destroy();
@@ -75,43 +79,52 @@ describe('MAGNOEncoder', () => {
     expect(relL2(await feats.read(), want)).toBeLessThan(1e-4);
   });
 
-  it('forward and backward match the float64 reference; every parameter gets a gradient', async () => {
+  it('encoder (two scales) then decoder: forward and every gradient match the float64 reference', async () => {
     const enc = new MAGNOEncoder(rt, { inChannels: 3, outChannels: 8, hiddenSize: 16, seed: 4 });
-    const names = enc.namedParameters().map(([n]) => n);
-    expect(names).toEqual([
+    const dec = new MAGNODecoder(rt, { inChannels: 8, outChannels: 2, hiddenSize: 16, seed: 5 });
+    const kernel = [0, 1, 2, 3].flatMap((k) => [
+      `agno.channel_mlp.fcs.${k}.weight`,
+      `agno.channel_mlp.fcs.${k}.bias`,
+    ]);
+    const tail = ['geoembed.mlp.0.weight', 'geoembed.mlp.0.bias', 'geoembed.mlp.2.weight'];
+    const rest = [...tail, 'geoembed.mlp.2.bias', 'recovery.fcs.0.weight', 'recovery.fcs.0.bias'];
+    expect(enc.namedParameters().map(([n]) => n)).toEqual([
+      ...kernel,
       'lifting.fcs.0.weight',
       'lifting.fcs.0.bias',
-      ...[0, 1, 2, 3].flatMap((k) => [
-        `agno.channel_mlp.fcs.${k}.weight`,
-        `agno.channel_mlp.fcs.${k}.bias`,
-      ]),
-      'geoembed.mlp.0.weight',
-      'geoembed.mlp.0.bias',
-      'geoembed.mlp.2.weight',
-      'geoembed.mlp.2.bias',
-      'recovery.fcs.0.weight',
-      'recovery.fcs.0.bias',
+      ...rest,
     ]);
+    expect(dec.namedParameters().map(([n]) => n)).toEqual([
+      ...kernel,
+      'projection.fcs.0.weight',
+      'projection.fcs.0.bias',
+      ...rest,
+    ]);
+    const wide = await radiusNeighborhoods(rt, tokenPts, pointPts, 0.7);
+    const back = await radiusNeighborhoods(rt, pointPts, tokenPts, r);
     const fData = rng.normals(2 * 90 * 3);
     const [y, x] = [rt.tensor(points, [90, 2]), rt.tensor(tokens, [36, 2])];
     const f = rt.tensor(fData, [2, 90, 3], { requiresGrad: true });
-    const out = enc.forward({ y, x, f, neighbors: nb });
-    expect(out.shape).toEqual([2, 36, 8]);
+    const latent = enc.forward({ y, x, f, neighbors: [nb, wide] });
+    expect(latent.shape).toEqual([2, 36, 8]);
+    const out = dec.forward({ tokens: x, latent, queries: y, neighbors: back });
+    expect(out.shape).toEqual([2, 90, 2]);
     const cData = rng.normals(out.size);
     const cot = rt.tensor(cData, out.shape);
-    const loss = sum(mul(out, cot));
-    loss.backward();
+    sum(mul(out, cot)).backward();
     const feeds = new Map<Tensor, Float64Array>([
       [y, Float64Array.from(points)],
       [x, Float64Array.from(tokens)],
       [f, Float64Array.from(fData)],
       [cot, Float64Array.from(cData)],
     ]);
-    for (const [, t] of enc.namedParameters()) feeds.set(t, Float64Array.from(await t.read()));
-    for (const rel of [nb.byQuery, nb.byPoint])
-      for (const t of [rel.index, rel.perm, rel.splits])
-        feeds.set(t, Float64Array.from(await t.readIndices()));
-    const grads = [f, ...enc.parameters()].map((t) => t.grad!);
+    const params = [...enc.parameters(), ...dec.parameters()];
+    for (const t of params) feeds.set(t, Float64Array.from(await t.read()));
+    for (const n of [nb, wide, back])
+      for (const rel of [n.byQuery, n.byPoint])
+        for (const t of [rel.index, rel.perm, rel.splits])
+          feeds.set(t, Float64Array.from(await t.readIndices()));
+    const grads = [f, ...params].map((t) => t.grad!);
     const want = evaluateReference([out, ...grads], feeds);
     expect(relL2(await out.read(), want[0]), 'forward').toBeLessThan(1e-4);
     for (let i = 0; i < grads.length; i++) {
@@ -122,6 +135,8 @@ describe('MAGNOEncoder', () => {
         `gradient ${i} is non-zero`,
       ).toBe(true);
     }
+    wide.destroy();
+    back.destroy();
   });
 
   it('names wrong shapes', () => {
