@@ -58,7 +58,12 @@ export {
 } from './nn/population';
 export { GeneticAlgorithm, type GAOptions, type Generation } from './train/evolution/ga';
 export { OpenAIES, type ESOptions, type ESGeneration } from './train/evolution/es';
-export { cartpoleReturns, type CartpoleOptions } from './train/evolution/cartpole';
+export {
+  cartpoleReturns,
+  cartpoleStart,
+  cartpoleStep,
+  type CartpoleOptions,
+} from './train/evolution/cartpole';
 export { rebuildGenome, genomeWeights } from './train/evolution/genome';
 export { sum, mean, l2Norm } from './ops/reduce';
 export { layerNorm, rmsNorm, type NormOptions } from './ops/norm';
