@@ -38,7 +38,7 @@ function demosIndex(): Plugin {
         server.config.logger.info(
           `  wgno demo: ${url}demos/navier-stokes/index.html\n` +
             `  more: ${url}demos/fno-example/index.html, ${url}demos/train/index.html, ` +
-            `${url}demos/element/index.html, ${url}demos/evolution/index.html, ${url}demos/index.html (MLP)`,
+            `${url}demos/element/index.html, ${url}demos/evolution/index.html, ${url}demos/digital-twin/index.html, ${url}demos/index.html (MLP)`,
         );
       });
     },
@@ -46,9 +46,15 @@ function demosIndex(): Plugin {
 }
 
 /** The demo pages of the static site (`npm run build` writes it to dist/site). */
-const sitePages = ['navier-stokes/', 'fno-example/', 'train/', 'element/', 'evolution/', ''].map(
-  (d) => resolve(root, `demos/${d}index.html`),
-);
+const sitePages = [
+  'navier-stokes/',
+  'fno-example/',
+  'train/',
+  'element/',
+  'evolution/',
+  'digital-twin/',
+  '',
+].map((d) => resolve(root, `demos/${d}index.html`));
 /** Files the pages fetch at run time, copied beside them (paths relative to the repo root). */
 const siteFiles = [
   'models/ns2d-fno-32/weights.safetensors',
