@@ -9,7 +9,7 @@
  */
 import { WgnoError } from '../errors';
 import { apply } from '../graph/apply';
-import type { Shape } from '../graph/shape';
+import type { Shape, TensorSpec } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import { defineKernel, grid1d } from '../gpu/kernel';
 import source from '../../kernels/attention.wgsl?raw';
@@ -44,7 +44,8 @@ const K = { lane: entry('lane'), workgroup: entry('main') };
 
 /**
  * Forward cost. Per row (b, h, i): the query row, then per key 2D reads (k, v) and 4D + 4 FLOPs
- * (score, weighted sum, exp and running sum); the rare rescales of a raised max are not counted.
+ * (score, weighted sum, exp and running sum); rescales of the accumulator (per block of four keys
+ * in 'lane', when the max rises in 'workgroup') are not counted.
  * 'lane' reads every key from global memory per row; 'workgroup' once per 64-row query tile.
  */
 function forwardCost(dm: AttentionDims, lane: boolean): Cost {
@@ -57,8 +58,8 @@ function forwardCost(dm: AttentionDims, lane: boolean): Cost {
   };
 }
 
-function lowerForward(inputs: readonly { shape: Shape }[], attrs: AttentionAttrs, lane: boolean) {
-  const dm = attentionDims('attention', inputs as never, attrs);
+function lowerForward(inputs: readonly TensorSpec[], attrs: AttentionAttrs, lane: boolean) {
+  const dm = attentionDims('attention', inputs, attrs);
   const d: Dispatch = {
     kernel: lane ? K.lane : K.workgroup,
     overrides: { WG: lane ? LANE_THREADS : ROWS },
