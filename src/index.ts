@@ -170,6 +170,7 @@ export {
 } from './nn/integral_transform';
 export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
 export { SpaceTimeFNO, type SpaceTimeFNOConfig } from './models/spacetime_fno';
+export { OutConv, type OutConvOptions } from './models/spacetime_fno_layers';
 export {
   SpaceTimeSpectralConv,
   type SpaceTimeSpectralConvOptions,
@@ -202,6 +203,7 @@ export {
   spectralTimeDerivative,
   type NsResidualOptions,
 } from './pde/ns_residual';
+export { refine, type RefineOptions, type Refined } from './train/refine';
 export {
   generateNavierStokes,
   writeNsDataset,

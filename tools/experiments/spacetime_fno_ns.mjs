@@ -28,6 +28,7 @@ const { values: arg } = parseArgs({
     width: { type: 'string', default: '10' },
     modes: { type: 'string', default: '12,12,5' },
     'n-train': { type: 'string', default: '0' },
+    'n-test': { type: 'string', default: '4' },
     seed: { type: 'string', default: '0' },
   },
 });
@@ -44,11 +45,11 @@ const [T_IN, T_OUT] = [10, 10];
 const log = (s) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 /** Windows of a data set: inputs u[..., 0:10], targets u[..., 10:20], both [n, s, s, 10]. */
-async function windows(path, limit = 0) {
+async function windows(path) {
   const u = readSafetensors(new Uint8Array(await readFile(path))).get('u');
   const [n0, s, , t] = u.shape;
   if (t < T_IN + T_OUT) throw new Error(`${path}: u has ${t} records; need ${T_IN + T_OUT}`);
-  const n = limit > 0 ? Math.min(limit, n0) : n0;
+  const n = n0;
   const x = new Float32Array(n * s * s * T_IN);
   const y = new Float32Array(n * s * s * T_OUT);
   for (let p = 0; p < n * s * s; p++)
@@ -64,8 +65,19 @@ async function windows(path, limit = 0) {
   };
 }
 
-const train = await windows(arg.train, N_TRAIN);
-const test = await windows(arg.test);
+// Without --test, the last --n-test trajectories of --train are held out.
+const all = await windows(arg.train);
+const split = (w, from, to) => {
+  const per = (a) => a.data.length / a.shape[0];
+  const part = (a) => ({
+    data: a.data.slice(from * per(a), to * per(a)),
+    shape: [to - from, ...a.shape.slice(1)],
+  });
+  return { inputs: part(w.inputs), targets: part(w.targets), n: to - from, s: w.s };
+};
+const held = arg.test ? 0 : Number(arg['n-test']);
+const train = split(all, 0, N_TRAIN > 0 ? Math.min(N_TRAIN, all.n - held) : all.n - held);
+const test = arg.test ? await windows(arg.test) : split(all, all.n - held, all.n);
 const rt = await init();
 const config = { modesX: MX, modesY: MY, modesT: MT, width: WIDTH, outputSteps: T_OUT, seed: SEED };
 const model = new SpaceTimeFNO(rt, config);

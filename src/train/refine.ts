@@ -1,0 +1,174 @@
+/**
+ * Spectral-Refiner's per-instance refinement (Cao et al. 2024, arXiv 2405.17211; torch-cfd
+ * fno/finetune.py): the trained SpaceTimeFNO stays fixed; its latent before the output layer is
+ * computed once; a new output layer with many more modes, at the evaluation grid, starts from the
+ * trained one's low modes (so iteration 0 reproduces the plain prediction) and is fitted by Adam
+ * to the H^-1 norm of the Navier-Stokes residual of its prediction. No data is involved. Each
+ * iteration is one replay of a compiled Step; the loss is read back only when `onProgress` asks.
+ */
+import { WgnoError, fmtShape } from '../errors';
+import type { Tensor } from '../graph/tensor';
+import type { Runtime } from '../runtime/runtime';
+import { Rng } from '../random';
+import type { SpaceTimeFNO } from '../models/spacetime_fno';
+import { OutConv } from '../models/spacetime_fno_layers';
+import { nsResidualNorm, DEFAULT_ALPHA, type NsResidualOptions } from '../pde/ns_residual';
+import { concat } from '../ops/concat';
+import { slice } from '../ops/pad';
+import { Adam } from './optim';
+
+/** Options of `refine`. */
+export interface RefineOptions extends NsResidualOptions {
+  /** Adam iterations. Default 50. */
+  iterations?: number;
+  /** Frames predicted. Default the model's outputSteps, else the input's frame count. */
+  outSteps?: number;
+  /** [mx, my, mt] of the refined output layer; default [n/4, n/4, the model's mt + 1]. */
+  modes?: readonly [number, number, number];
+  /** Learning rate of the spectral weights. Default 1e-4 (torch-cfd's notebook). */
+  lrWeight?: number;
+  /** Learning rate of the complex bias. Default 0.2 (torch-cfd's notebook). */
+  lrBias?: number;
+  /** H^-1 weight offset alpha. Default 10^-1.5. */
+  alpha?: number;
+  /**
+   * Called every `progressEvery` iterations (and after the last) with the residual norm of the
+   * layer before that iteration's update and the matching prediction (read() it if wanted).
+   */
+  onProgress?: (
+    iteration: number,
+    residualNorm: number,
+    prediction: Tensor,
+  ) => void | Promise<void>;
+  /** Default 10. */
+  progressEvery?: number;
+  /**
+   * Default true: the residual is taken over the last input frame followed by the prediction, so
+   * dw/dt at the first predicted frames leans on a known frame (outSteps + 1 frames, `dt` apart).
+   */
+  anchor?: boolean;
+}
+
+/** What `refine` returns: the refined prediction and its output layer. */
+export interface Refined {
+  /** The refined prediction [1, n, n, outSteps] (a tensor on the runtime; read() it). */
+  prediction: Tensor;
+  /** The refined output layer (parameters `conv.weight.{k}`, `conv.bias.{k}`). */
+  layer: OutConv;
+  /** [iteration, residual norm] at every progress point. */
+  history: [number, number][];
+}
+
+/** Copies a trained [.., mx, my, mt] group into a larger [.., Mx, My, Mt] one (zeros elsewhere). */
+function embedGroup(
+  src: Float32Array,
+  from: readonly number[],
+  to: readonly number[],
+  group: number,
+): Float32Array {
+  const [mx, my, mt] = from;
+  const [bx, by, bt] = to;
+  const out = new Float32Array(2 * bx * by * bt);
+  // Group g = ix + 2 iy: ix / iy = 1 holds frequencies -m..-1, kept at the end of the new axis.
+  const [ox, oy] = [group % 2 ? bx - mx : 0, group >= 2 ? by - my : 0];
+  for (let i = 0; i < mx; i++)
+    for (let j = 0; j < my; j++)
+      for (let k = 0; k < mt; k++) {
+        const s = 2 * ((i * my + j) * mt + k);
+        const d = 2 * (((i + ox) * by + (j + oy)) * bt + k);
+        [out[d], out[d + 1]] = [src[s], src[s + 1]];
+      }
+  return out;
+}
+
+/** A refined output layer for grid n: trained low modes copied in, the rest zero. */
+async function widenedLayer(
+  rt: Runtime,
+  model: SpaceTimeFNO,
+  modes: readonly [number, number, number],
+): Promise<OutConv> {
+  const trained = model.outputOperator;
+  const layer = new OutConv(rt, new Rng(0), { ...trained.opts, modes });
+  const from = trained.opts.modes;
+  for (let g = 0; g < 4; g++) {
+    layer.conv.weights[g].write(embedGroup(await trained.conv.weights[g].read(), from, modes, g));
+    layer.conv.biases[g].write(embedGroup(await trained.conv.biases[g].read(), from, modes, g));
+  }
+  return layer;
+}
+
+function checkModes(model: SpaceTimeFNO, n: number, modes: readonly number[], steps: number) {
+  const from = model.outputOperator.opts.modes;
+  const lat = model.config.latentSteps + 1;
+  const bins = Math.min(Math.floor((2 * lat) / 2) + 1, Math.floor((steps + 1 + lat) / 2) + 1);
+  if (modes.some((m, a) => m < from[a]) || 2 * modes[0] > n || 2 * modes[1] > n || modes[2] > bins)
+    throw new WgnoError(
+      'refine',
+      `modes [${modes.join(', ')}] must be at least the trained [${from.join(', ')}], at most [${n / 2}, ${n / 2}, ${bins}] at n = ${n}`,
+    );
+}
+
+/**
+ * Refines a SpaceTimeFNO's prediction for one input window [1, n, n, T_in] by minimising the H^-1
+ * norm of its Navier-Stokes residual over a widened output layer (module comment). The model's
+ * parameters are not touched.
+ *
+ * @example
+ * const { prediction, history } = await refine(model, x, { dt: 1, iterations: 50,
+ *   onProgress: (i, r) => console.log(i, r) });
+ */
+export async function refine(
+  model: SpaceTimeFNO,
+  x: Tensor,
+  opts: RefineOptions,
+): Promise<Refined> {
+  const rt = model.rt;
+  const [b, n, ny] = x.shape;
+  if (x.shape.length !== 4 || b !== 1 || n !== ny)
+    throw new WgnoError('refine', `input ${fmtShape(x.shape)} must be one window [1, n, n, T_in]`);
+  const steps = opts.outSteps ?? model.config.outputSteps ?? x.shape[3];
+  const from = model.outputOperator.opts.modes;
+  const modes = opts.modes ?? ([n / 4, n / 4, from[2] + 1] as const);
+  checkModes(model, n, modes, steps);
+  const latent = model.latent(x);
+  // The latent is fixed: a leaf of its values, so the Step holds only the output layer's graph.
+  const fixed = rt.tensor(await latent.read(), latent.shape, { label: 'refine.latent' });
+  const input = rt.tensor(await x.read(), x.shape, { label: 'refine.input' });
+  const layer = await widenedLayer(rt, model, modes);
+  const prediction = layer.forward(fixed, input, steps);
+  const t = x.shape[3];
+  const frames =
+    opts.anchor === false ? prediction : concat([slice(input, 3, t - 1, t), prediction], 3);
+  const loss = nsResidualNorm(frames, { ...opts, alpha: opts.alpha ?? DEFAULT_ALPHA });
+  loss.backward();
+  const optimizer = new Adam([
+    { params: layer.conv.weights, lr: opts.lrWeight ?? 1e-4 },
+    { params: layer.conv.biases, lr: opts.lrBias ?? 0.2 },
+  ]);
+  const step = await rt.compile({
+    outputs: [loss, prediction],
+    updates: [optimizer],
+    label: 'refine',
+  });
+  const iterations = opts.iterations ?? 50;
+  const every = opts.progressEvery ?? 10;
+  const history: [number, number][] = [];
+  for (let i = 0; i < iterations; i++) {
+    step.run(); // loss and prediction of the current layer, then the Adam update
+    if (opts.onProgress && (i % every === 0 || i === iterations - 1)) {
+      const r = (await loss.read())[0];
+      history.push([i, r]);
+      await opts.onProgress(i, r, prediction);
+    }
+  }
+  // One more forward for the prediction of the last update (loss and prediction, no update).
+  const final = await rt.compile({ outputs: [loss, prediction], label: 'refine.final' });
+  final.run();
+  if (opts.onProgress) {
+    const r = (await loss.read())[0];
+    history.push([iterations, r]);
+    await opts.onProgress(iterations, r, prediction);
+  }
+  step.destroy();
+  return { prediction, layer, history };
+}
