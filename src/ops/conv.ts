@@ -35,8 +35,11 @@ export interface ConvTransposeAttrs extends ConvGeometry {
 
 function weightDims(op: string, w: TensorSpec, g: ConvGeometry) {
   const [co, ci, kh, kw] = rank4(op, 'weight', w, '[Cout, Cin, k, k]');
-  if (kh !== g.k || kw !== g.k)
-    throw new WgnoError(op, `weight ${fmtShape(w.shape)} must have a ${g.k} x ${g.k} kernel`);
+  if (kh !== g.k || kw !== g.k || g.k > 8)
+    throw new WgnoError(
+      op,
+      `weight ${fmtShape(w.shape)} must have a ${g.k} x ${g.k} kernel, k <= 8 (the kernels' limit)`,
+    );
   return { cout: co, cin: ci };
 }
 

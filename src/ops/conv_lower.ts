@@ -44,13 +44,15 @@ const LANE = {
   transpose: lane('transpose'),
   weightGrad: lane('weight_grad'),
 };
-/** Channels per lane invocation (OB in kernels/conv2d.wgsl). */
+/** Channels per lane invocation and (forward) pixels along a row (OB, JB in kernels/conv2d.wgsl). */
 const OB = 4;
+const JB = 4;
 
 export const convTileParams = new UniformLayout('ConvTileParams', {
   ...convParams.fields,
   side: 'u32',
   chunk: 'u32',
+  dilation: 'u32',
 });
 const TILED = defineKernel({
   name: 'conv2d_tiled',
@@ -84,41 +86,77 @@ function terms(d: ConvDims, g: ConvGeometry): number {
   return d.batch * d.cout * d.ho * d.wo * d.cin * g.k * g.k;
 }
 
-/** Lane costs: every term reads one activation per OB channels and OB weights (or one each). */
+/**
+ * Lane costs, per term: the forward loads OB weights and JB activations per tap of each 4 x 4
+ * block, the transpose one output gradient and OB weights per OB input channels; the weight
+ * gradient, per 4 weight rows and output position, 4 output gradients and k activations.
+ */
 function laneCost(kind: ConvKind, d: ConvDims, g: ConvGeometry): Cost {
   const n = terms(d, g);
   const flops = 2 * n;
-  if (kind === 'weightGrad') return { read: 8 * n, write: 4 * d.cout * d.cin * g.k * g.k, flops };
-  const blocks = kind === 'forward' ? Math.ceil(d.cout / OB) : Math.ceil(d.cin / OB);
-  const per = kind === 'forward' ? d.cout : d.cin; // the channels kept in registers
-  const write = kind === 'forward' ? d.batch * d.cout * d.ho * d.wo : d.batch * d.cin * d.h * d.w;
-  return { read: 4 * (n / per) * blocks * (1 + OB), write: 4 * write, flops };
+  if (kind === 'weightGrad') {
+    const rows = Math.ceil(d.cout / OB) * d.cin * g.k;
+    const read = 4 * rows * d.batch * d.ho * d.wo * (OB + g.k);
+    return { read, write: 4 * d.cout * d.cin * g.k * g.k, flops };
+  }
+  if (kind === 'forward') {
+    const blocks = d.batch * Math.ceil(d.cout / OB) * d.ho * Math.ceil(d.wo / JB);
+    const read = 4 * blocks * d.cin * g.k * g.k * (OB + JB);
+    return { read, write: 4 * d.batch * d.cout * d.ho * d.wo, flops };
+  }
+  const read = 4 * (n / d.cin) * Math.ceil(d.cin / OB) * (1 + OB);
+  return { read, write: 4 * d.batch * d.cin * d.h * d.w, flops };
 }
 
 /**
- * The tiled forward of kernels/conv2d_tiled.wgsl, or null where a patch of one channel does not
- * fit its workgroup memory (strides and kernels far beyond MgNO's).
+ * A dispatch of kernels/conv2d_tiled.wgsl: the forward, or (`transpose`) a zero-padded
+ * conv_transpose2d as a stride-1 conv of the dilated output gradient with the flipped kernel. Null
+ * where one channel's patch does not fit workgroup memory (strides and kernels far beyond MgNO's).
  */
-function tiledForward(d: ConvDims, g: ConvGeometry): Dispatch | null {
-  const side = (TILE.side - 1) * g.stride + g.k;
+function tiled(d: ConvDims, g: ConvGeometry, transpose: boolean): Dispatch | null {
+  // The kernel's own view: what it reads (input) and writes (output), and how.
+  const v = transpose
+    ? {
+        cin: d.cout,
+        cout: d.cin,
+        h: d.ho,
+        w: d.wo,
+        ho: d.h,
+        wo: d.w,
+        stride: 1,
+        pad: g.k - 1 - g.pad,
+      }
+    : {
+        cin: d.cin,
+        cout: d.cout,
+        h: d.h,
+        w: d.w,
+        ho: d.ho,
+        wo: d.wo,
+        stride: g.stride,
+        pad: g.pad,
+      };
+  const side = (TILE.side - 1) * v.stride + g.k;
   const chunk = Math.min(
-    d.cin,
+    v.cin,
     Math.floor(TILE.patch / (side * side)),
     Math.floor(TILE.weights / (TILE.channels * g.k * g.k)),
   );
   if (chunk < 1) return null;
-  const tiles = Math.ceil(d.ho / TILE.side) * Math.ceil(d.wo / TILE.side);
-  const blocks = Math.ceil(d.cout / TILE.channels);
+  const tiles = Math.ceil(v.ho / TILE.side) * Math.ceil(v.wo / TILE.side);
+  const blocks = Math.ceil(v.cout / TILE.channels);
   const groups = tiles * blocks * d.batch;
-  // Each workgroup loads every input channel's patch and its 8 channels' weights once.
-  const read = 4 * groups * d.cin * (side * side + TILE.channels * g.k * g.k);
+  // Each workgroup loads every input channel's patch and its 8 channels' weights once. The
+  // transpose also multiplies the zeros of the dilation: stride^2 times the useful FLOPs.
+  const read = 4 * groups * v.cin * (side * side + TILE.channels * g.k * g.k);
+  const flops = 2 * terms(d, g) * (transpose ? g.stride * g.stride : 1);
   return {
     kernel: TILED,
-    overrides: { MODE: PAD_CODES[g.mode] },
-    params: { ...params(d, g), side, chunk },
+    overrides: { MODE: PAD_CODES[g.mode], TRANSPOSE: transpose ? 1 : 0 },
+    params: { batch: d.batch, ...v, k: g.k, side, chunk, dilation: transpose ? g.stride : 1 },
     bindings: [{ input: 0 }, { input: 1 }, { output: true }],
     grid: [tiles, blocks, d.batch],
-    cost: { read, write: 4 * d.batch * d.cout * d.ho * d.wo, flops: 2 * terms(d, g) },
+    cost: { read, write: 4 * d.batch * v.cout * v.ho * v.wo, flops },
   };
 }
 
@@ -141,10 +179,10 @@ function workgroupWeightGrad(d: ConvDims, g: ConvGeometry): Dispatch {
 function laneDispatch(kind: ConvKind, d: ConvDims, g: ConvGeometry): Dispatch {
   const threads =
     kind === 'forward'
-      ? d.batch * Math.ceil(d.cout / OB) * d.ho * d.wo
+      ? d.batch * Math.ceil(d.cout / OB) * d.ho * Math.ceil(d.wo / JB)
       : kind === 'transpose'
         ? d.batch * Math.ceil(d.cin / OB) * d.h * d.w
-        : d.cout * d.cin * g.k * g.k;
+        : Math.ceil(d.cout / OB) * d.cin * g.k;
   return {
     kernel: LANE[kind],
     overrides: { MODE: PAD_CODES[g.mode] },
@@ -156,9 +194,24 @@ function laneDispatch(kind: ConvKind, d: ConvDims, g: ConvGeometry): Dispatch {
 }
 
 /**
+ * A zero-padded, stride-1 transpose on the lane forward kernel (TRANSPOSE = 1): the direct conv of
+ * the output gradient, padded by k - 1 - pad, with the flipped kernel, so it gets the forward's
+ * 4 x 4 register blocks.
+ */
+function laneTransposeAsForward(d: ConvDims, g: ConvGeometry): Dispatch {
+  const flipped: ConvDims = { ...d, cin: d.cout, cout: d.cin, h: d.ho, w: d.wo, ho: d.h, wo: d.w };
+  const as: ConvGeometry = { ...g, pad: g.k - 1 - g.pad };
+  return {
+    ...laneDispatch('forward', flipped, as),
+    overrides: { MODE: PAD_CODES.zeros, TRANSPOSE: 1 },
+  };
+}
+
+/**
  * The dispatches of one conv op (inputs in kernels/conv2d.wgsl's order a, b). 'workgroup' tiles
- * the forward and the weight gradient; the transpose runs the lane kernel on both (its halo
- * copies may lie across the image, so a tile of x does not read a tile of y).
+ * the forward, the zero-padded transpose and the weight gradient. A circular or reflect transpose
+ * runs the lane kernel on both: its halo copies fold in from across the image, so a tile of x does
+ * not read one tile of y.
  */
 export function lowerConv(
   kind: ConvKind,
@@ -166,11 +219,13 @@ export function lowerConv(
   g: ConvGeometry,
   style: KernelStyle,
 ): Lowered {
-  const wg = style === 'workgroup';
-  if (wg && kind === 'forward') {
-    const tiled = tiledForward(d, g);
-    if (tiled) return { dispatches: [tiled] };
+  if (style === 'workgroup') {
+    if (kind === 'weightGrad') return { dispatches: [workgroupWeightGrad(d, g)] };
+    const t =
+      kind === 'forward' ? tiled(d, g, false) : g.mode === 'zeros' ? tiled(d, g, true) : null;
+    if (t) return { dispatches: [t] };
   }
-  if (wg && kind === 'weightGrad') return { dispatches: [workgroupWeightGrad(d, g)] };
+  if (kind === 'transpose' && g.mode === 'zeros' && g.stride === 1)
+    return { dispatches: [laneTransposeAsForward(d, g)] };
   return { dispatches: [laneDispatch(kind, d, g)] };
 }
