@@ -1,15 +1,18 @@
 // Elementwise binary ops with NumPy broadcasting, one pipeline per op (override OP).
 // a, b: any shapes broadcastable to out; their strides are 0 along broadcast axes.
 // out: [n] f32, row-major with shape P.shape (rank <= 8). The OP_* codes are generated from
-// BINARY_CODES in src/ops/binary.ts.
+// BINARY_CODES in src/ops/binary.ts, the ACT_* codes (an epilogue the planner fused: GELU of the
+// result) from BINARY_ACTS.
 
 // #include lib/thread_index.wgsl
 // #include lib/broadcast_index.wgsl
 // #include lib/pow_signed.wgsl
+// #include lib/gelu.wgsl
 
 override WG: u32 = 256;
 override RANK: u32 = 1;  // axes of the (coalesced) index walk, 1..8: a constant loop bound
 override OP: u32 = 0;
+override ACT: u32 = 0;
 
 @group(0) @binding(0) var<uniform> P: BroadcastParams;  // struct generated from broadcastParams (src/ops/binary.ts)
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -32,5 +35,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let i = thread_index(gid, nwg);
   if (i >= P.n) { return; }
   let ab = broadcast_index(i);
-  out[i] = apply(a[ab.x], b[ab.y]);
+  let v = apply(a[ab.x], b[ab.y]);
+  if (ACT == ACT_GELU) {
+    out[i] = gelu(v);
+  } else {
+    out[i] = v;
+  }
 }

@@ -73,11 +73,16 @@ export class UniformSlots {
     return { binding: 0, resource: { buffer: this.buffer!, offset: this.offsets[i], size } };
   }
 
-  /** Writes slot i, or every slot, to the GPU (queued: it lands before the next submit). */
-  write(i?: number): void {
+  /**
+   * Writes slot i (slots i..last with `last`: one write for a run's per-run values), or every
+   * slot, to the GPU (queued: it lands before the next submit).
+   */
+  write(i?: number, last = i): void {
     if (!this.buffer) return;
     const [at, size] =
-      i === undefined ? [0, this.host.byteLength] : [this.offsets[i], this.layouts[i]!.size];
+      i === undefined
+        ? [0, this.host.byteLength]
+        : [this.offsets[i], this.offsets[last!] + this.layouts[last!]!.size - this.offsets[i]];
     this.queue.writeBuffer(this.buffer, at, this.host, at, size);
   }
 

@@ -79,7 +79,7 @@ export class Dispatch {
     /** The bind group made at creation, and the entries it was made from (for rebind). */
     private readonly original: { group: GPUBindGroup; entries: readonly GPUBindGroupEntry[] },
     readonly grid: readonly [number, number, number],
-    /** Re-packs and writes this dispatch's uniforms (present only for per-run values). */
+    /** Re-packs this dispatch's uniforms on the host (present only for per-run values). */
     readonly refresh: (() => void) | null,
   ) {
     this.bindGroup = original.group;
@@ -105,10 +105,15 @@ export class Dispatch {
     return true;
   }
 
-  record(pass: GPUComputePassEncoder): void {
-    pass.setPipeline(this.pipeline);
+  /** Encodes the dispatch; the pipeline is set only when it differs from `current`'s. */
+  record(
+    pass: GPUComputePassEncoder,
+    current: GPUComputePipeline | null = null,
+  ): GPUComputePipeline {
+    if (this.pipeline !== current) pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(this.grid[0], this.grid[1], this.grid[2]);
+    return this.pipeline;
   }
 }
 
@@ -144,11 +149,8 @@ async function makeDispatch(
     const values = () => ({ ...spec.params, ...spec.refresh?.() }) as Values;
     uniforms.pack(i, values());
     entries.push(uniforms.entry(i));
-    if (spec.refresh)
-      refresh = () => {
-        uniforms.pack(i, values());
-        uniforms.write(i);
-      };
+    // Packs only: Program.refresh() writes every refreshed slot in one writeBuffer.
+    if (spec.refresh) refresh = () => uniforms.pack(i, values());
   }
   for (const b of spec.storage)
     entries.push({ binding: entries.length, resource: 'buffer' in b ? b : { buffer: b } });
@@ -174,12 +176,18 @@ async function makeDispatch(
 export class Program {
   private destroyed = false;
 
+  /** First and last dispatch with per-run uniforms (-1: none): one write covers them all. */
+  private readonly refreshed: readonly [number, number];
+
   private constructor(
     private readonly gpu: GpuContext,
     readonly label: string,
     private readonly dispatches: readonly Dispatch[],
     private readonly uniforms: UniformSlots,
-  ) {}
+  ) {
+    const dynamic = dispatches.flatMap((d, i) => (d.refresh ? [i] : []));
+    this.refreshed = dynamic.length ? [dynamic[0], dynamic.at(-1)!] : [-1, -1];
+  }
 
   /** Makes every pipeline (in parallel, from the Gpu's cache), bind group and the uniform buffer. */
   static async create(
@@ -215,9 +223,13 @@ export class Program {
     return this.dispatches.map((d) => d.label);
   }
 
-  /** Encodes every dispatch into `pass`; nothing else (no uniform refresh: run() does that). */
+  /**
+   * Encodes every dispatch into `pass`; nothing else (no uniform refresh: run() does that).
+   * Consecutive dispatches of one pipeline (an optimizer's updates, FFT passes) set it once.
+   */
   record(pass: GPUComputePassEncoder): void {
-    for (const d of this.dispatches) d.record(pass);
+    let current: GPUComputePipeline | null = null;
+    for (const d of this.dispatches) current = d.record(pass, current);
   }
 
   /**
@@ -231,9 +243,12 @@ export class Program {
     return made;
   }
 
-  /** Re-packs and writes the per-run uniforms; run() and profile() call it first. */
+  /** Re-packs the per-run uniforms and writes them in one go; run() and profile() call it first. */
   refresh(): void {
-    for (const d of this.dispatches) d.refresh?.();
+    const [first, last] = this.refreshed;
+    if (first < 0) return;
+    for (let i = first; i <= last; i++) this.dispatches[i].refresh?.();
+    this.uniforms.write(first, last);
   }
 
   /** Refreshes the per-run uniforms, records the list (`repeat` times) and submits once. */

@@ -58,7 +58,8 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  *
  * Fusion: an elementwise op declared `epilogue` (GELU) whose input is read by nothing else in the plan is
  * folded into the op that produces that input when the producer can apply it as it writes
- * (`lowerWithEpilogue`, e.g. matmul): one dispatch, and the intermediate is never stored. In a
+ * (`lowerWithEpilogue`, e.g. matmul; also through reshapes of that input read by nothing else):
+ * one dispatch, and the intermediate is never stored. In a
  * graph with a backward pass the GELU's input is also read by its derivative, so nothing fuses
  * there; forward-only steps (inference, rollouts) get the fused kernels.
  */
@@ -186,12 +187,17 @@ function fusions(order: readonly Tensor[], roots: readonly Tensor[], target: Tar
   for (const t of order) for (const x of t.inputs) readers.set(x, (readers.get(x) ?? 0) + 1);
   const kept = new Set(roots);
   const out = new Map<Tensor, Fusion>();
+  const alone = (x: Tensor) => x.op !== null && readers.get(x) === 1 && !kept.has(x);
   for (const t of order) {
     if (!opDef(t.op!).epilogue) continue;
-    const p = t.inputs[0];
+    // Through reshapes read only here (a channel MLP's matmul is reshaped before its GELU): the
+    // producer's store holds the same elements in the same order, so it may apply the epilogue.
+    let p = t.inputs[0];
+    while (alone(p) && opDef(p.op!).view) p = p.inputs[0];
     const fuse = p.op === null ? undefined : opDef(p.op).lowerWithEpilogue;
-    if (!fuse || readers.get(p) !== 1 || kept.has(p) || p.dtype !== t.dtype) continue;
-    const args = { inputs: p.inputs, out: t, attrs: p.attrs, target };
+    if (!fuse || !alone(p) || p.dtype !== t.dtype) continue;
+    // The producer is lowered for its own shape; its output binding gets t's storage (same bytes).
+    const args = { inputs: p.inputs, out: p === t.inputs[0] ? t : p, attrs: p.attrs, target };
     const lowered = (fuse as (a: unknown, e: string) => Lowered | null)(args, t.op!);
     if (lowered) out.set(t, { producer: p, lowered });
   }

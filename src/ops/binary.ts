@@ -15,7 +15,7 @@ import { UniformLayout } from '../gpu/uniforms';
 import { codes } from '../gpu/wgsl';
 import source from '../../kernels/binary.wgsl?raw';
 import { sumTo } from './layout';
-import type { OpDef, VjpArgs } from '../graph/op';
+import type { LowerArgs, Lowered, OpDef, VjpArgs } from '../graph/op';
 import { powSigned } from './special';
 import { perElement } from './cost';
 
@@ -35,11 +35,18 @@ export const broadcastParams = new UniformLayout('BroadcastParams', {
 });
 /** Function codes of kernels/binary.wgsl (override OP; WGSL names them OP_ADD, ..., OP_POW). */
 const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, pow: 4 } as const;
+/**
+ * Epilogues binary.wgsl's store can apply (override ACT; ACT_NONE = 0): the planner fuses a GELU
+ * that alone reads an f32 sum or product (an FNO block's skip add) into it.
+ */
+const BINARY_ACTS = { none: 0, gelu: 1 } as const;
+/** FLOPs of each epilogue per element (as unary.ts counts GELU). */
+const ACT_FLOPS = { none: 0, gelu: 4 } as const;
 const kernel = defineKernel({
   name: 'binary',
   source,
   params: broadcastParams,
-  constants: codes('OP', BINARY_CODES),
+  constants: { ...codes('OP', BINARY_CODES), ...codes('ACT', BINARY_ACTS) },
   storage: ['read', 'read', 'read_write'],
 });
 
@@ -65,36 +72,46 @@ function binaryOp(
         throw new WgnoError(name, `complex64 is not supported; ${name} takes f32`);
       return { shape: broadcastShapes(name, a.shape, b.shape), dtype: a.dtype };
     },
-    lower({ inputs: [a, b], out }) {
-      // complex64: a trailing axis of 2 floats makes the same kernel act componentwise.
-      const pair = out.dtype === 'complex64';
-      const sh = (s: Shape) => (pair ? [...s, 2] : [...s]);
-      const shape = sh(out.shape);
-      const n = numel(shape);
-      const c = coalesce(shape, [
-        broadcastStrides(sh(padRank(a.shape, out.shape.length)), shape),
-        broadcastStrides(sh(padRank(b.shape, out.shape.length)), shape),
-      ]);
-      const params = { n, shape: c.shape, a_strides: c.strides[0], b_strides: c.strides[1] };
-      return {
-        dispatches: [
-          {
-            kernel,
-            overrides: { OP: BINARY_CODES[name], RANK: c.shape.length },
-            params,
-            bindings: [{ input: 0 }, { input: 1 }, { output: true }],
-            grid: grid1d(n),
-            // n floats: each reads an element of both inputs (broadcast ones again), 1 FLOP.
-            cost: perElement(n, { read: 8, write: 4, flops: 1 }),
-          },
-        ],
-      };
-    },
+    lower: (args) => lowerBinary(name, args, 'none'),
+    lowerWithEpilogue: (args, epilogue) =>
+      epilogue in BINARY_ACTS && args.out.dtype === 'f32'
+        ? lowerBinary(name, args, epilogue as keyof typeof BINARY_ACTS)
+        : null,
     vjp: (args) => {
       const [ga, gb] = vjp(args);
       return [ga && sumTo(ga, args.inputs[0].shape), gb && sumTo(gb, args.inputs[1].shape)];
     },
     reference: (inputs, specs, _attrs, out) => referenceBroadcast(inputs, specs, out, scalar),
+  };
+}
+
+function lowerBinary(
+  name: BinaryName,
+  { inputs: [a, b], out }: LowerArgs<NoAttrs>,
+  act: keyof typeof BINARY_ACTS,
+): Lowered {
+  // complex64: a trailing axis of 2 floats makes the same kernel act componentwise.
+  const pair = out.dtype === 'complex64';
+  const sh = (s: Shape) => (pair ? [...s, 2] : [...s]);
+  const shape = sh(out.shape);
+  const n = numel(shape);
+  const c = coalesce(shape, [
+    broadcastStrides(sh(padRank(a.shape, out.shape.length)), shape),
+    broadcastStrides(sh(padRank(b.shape, out.shape.length)), shape),
+  ]);
+  const params = { n, shape: c.shape, a_strides: c.strides[0], b_strides: c.strides[1] };
+  return {
+    dispatches: [
+      {
+        kernel,
+        overrides: { OP: BINARY_CODES[name], RANK: c.shape.length, ACT: BINARY_ACTS[act] },
+        params,
+        bindings: [{ input: 0 }, { input: 1 }, { output: true }],
+        grid: grid1d(n),
+        // n floats: each reads an element of both inputs (broadcast ones again), 1 FLOP.
+        cost: perElement(n, { read: 8, write: 4, flops: 1 + ACT_FLOPS[act] }),
+      },
+    ],
   };
 }
 
