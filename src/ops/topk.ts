@@ -1,9 +1,9 @@
 /**
  * Ranking a population's scores on the GPU (kernels/topk.wgsl): `argsort` (the order, best first,
  * ties to the lower index, NaN last, below -infinity) and `centredRanks` (OpenAI-ES's rank
- * transform), for up to 2048 scores, so a generation's selection needs no readback. 'workgroup':
- * one workgroup sorts in workgroup memory (bitonic network); 'lane': one invocation per score
- * counts the scores ranked before it. Both are piecewise constant: no gradient flows through them.
+ * transform), for up to 2048 scores, so a generation's selection needs no readback. One
+ * invocation per score counts the scores ranked before it (n^2 comparisons; both lowerings, as a
+ * population's n is small). Both are piecewise constant: no gradient flows through them.
  */
 import { WgnoError } from '../errors';
 import { registerOp, type NoAttrs } from '../graph/registry';
@@ -16,10 +16,10 @@ import { defineKernel, grid1d } from '../gpu/kernel';
 import { UniformLayout } from '../gpu/uniforms';
 import source from '../../kernels/topk.wgsl?raw';
 
-/** The most scores one sort takes (two 2048-entry arrays fill 16 KiB of workgroup memory). */
+/** The most scores one ranking takes (the n^2 count stays in the microseconds on a GPU). */
 export const MAX_SORT = 2048;
 
-export const topkParams = new UniformLayout('TopkParams', { n: 'u32', m: 'u32' });
+export const topkParams = new UniformLayout('TopkParams', { n: 'u32' });
 const entry = (e: string) =>
   defineKernel({
     name: 'topk',
@@ -28,10 +28,7 @@ const entry = (e: string) =>
     params: topkParams,
     storage: ['read', 'read_write'],
   });
-const kernels = {
-  argsort: { workgroup: entry('argsort'), lane: entry('argsort_lane') },
-  centred_ranks: { workgroup: entry('centred_ranks'), lane: entry('centred_ranks_lane') },
-};
+const kernels = { argsort: entry('argsort'), centred_ranks: entry('centred_ranks') };
 
 /** The order of scores `s`, best first: larger score, then lower index; NaN last (below -infinity). */
 export function hostArgsort(s: ArrayLike<number>): number[] {
@@ -61,19 +58,16 @@ function rankDef(name: 'argsort' | 'centred_ranks'): OpDef<NoAttrs> {
         );
       return { shape: [...x.shape], dtype: name === 'argsort' ? 'i32' : 'f32' };
     },
-    lower({ out, target }) {
+    lower({ out }) {
       const n = numel(out.shape);
-      let m = 1;
-      while (m < n) m *= 2;
-      const lane = target.kernels === 'lane';
       return {
         dispatches: [
           {
-            kernel: kernels[name][target.kernels],
-            params: { n, m },
+            kernel: kernels[name],
+            params: { n },
             bindings: [{ input: 0 }, { output: true }],
-            grid: lane ? grid1d(n) : [1, 1, 1],
-            cost: { read: 4 * n * (lane ? n + 1 : 1), write: 4 * n, flops: 0 },
+            grid: grid1d(n),
+            cost: { read: 4 * n * (n + 1), write: 4 * n, flops: 0 },
           },
         ],
       };

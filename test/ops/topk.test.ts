@@ -1,5 +1,5 @@
 import { topkSuite } from './topk_cases';
 
-// The 'lane' lowering here; the bitonic 'workgroup' one in the browser file (SwiftShader takes
-// about a minute to compile its barrier loops, once per process).
+// One kernel serves both lowerings; both are run (the runtime's choice must not matter).
 topkSuite('argsort / centred_ranks on Node (Dawn), lane', 'lane');
+topkSuite('argsort / centred_ranks on Node (Dawn), workgroup', 'workgroup');
