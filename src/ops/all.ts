@@ -16,6 +16,7 @@ import './gather_rows';
 import './layout';
 import './matmul';
 import './norm';
+import './norm_grad';
 import './pad';
 import './random';
 import './reduce';

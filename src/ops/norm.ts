@@ -7,8 +7,9 @@
  *    y = x / sqrt(mean(x^2) + eps) * w; GAOT's default eps is 1e-6.
  * Two dispatches (kernels/norm.wgsl, kernels/norm_apply.wgsl): row statistics, one invocation per
  * row ('lane', and short rows everywhere) or one workgroup per row with a tree ('workgroup', long
- * rows), then one invocation per element. The VJP is built from registered ops (mean, mul, sub,
- * this op without its affine), so it is differentiable again.
+ * rows), then one invocation per element. The input gradient is the fused layer_norm_grad op
+ * (src/ops/norm_grad.ts, itself differentiable); weight and bias gradients are sums of g * xhat
+ * and g.
  */
 import { WgnoError, fmtShape } from '../errors';
 import { apply } from '../graph/apply';
@@ -19,10 +20,8 @@ import { UniformLayout } from '../gpu/uniforms';
 import statsSource from '../../kernels/norm.wgsl?raw';
 import applySource from '../../kernels/norm_apply.wgsl?raw';
 import { requireF32, requireFinite } from './elementwise';
-import { mul, sub } from './binary';
+import { mul } from './binary';
 import { sumTo } from './layout';
-import { mean } from './reduce';
-import { addScalar, reciprocal, sqrt, square } from './unary';
 import type { Lowered, OpDef } from '../graph/op';
 import { registerOp, type OpAttrs } from '../graph/registry';
 
@@ -46,10 +45,13 @@ const applyKernel = defineKernel({
 });
 
 /** Rows at most this long get a thread each even on GPUs (a workgroup would idle). */
-const SHORT_ROW = 64;
+export const SHORT_ROW = 64;
 
-/** Rows and row length of x, after checking x and the weight/bias inputs against `dims`. */
-function rowsOf([x, ...affine]: readonly TensorSpec[], attrs: NormAttrs) {
+/**
+ * Rows and row length of x, after checking x and the inputs after it (weight/bias, or the
+ * gradient of layer_norm_grad: `second`) against `dims`.
+ */
+export function normRows([x, ...affine]: readonly TensorSpec[], attrs: NormAttrs, second?: string) {
   const name = attrs.rms ? 'rms_norm' : 'layer_norm';
   requireF32(name, [x, ...affine]);
   const k = attrs.dims;
@@ -59,12 +61,15 @@ function rowsOf([x, ...affine]: readonly TensorSpec[], attrs: NormAttrs) {
       `normalizedDims ${k} is invalid for x ${fmtShape(x.shape)}; it counts trailing axes: 1..${x.shape.length}`,
     );
   const tail = x.shape.slice(x.shape.length - k);
-  const names = [...(attrs.weight ? ['weight'] : []), ...(attrs.bias ? ['bias'] : [])];
+  const names = second
+    ? [second]
+    : [...(attrs.weight ? ['weight'] : []), ...(attrs.bias ? ['bias'] : [])];
+  const want = second ? x.shape : tail;
   affine.forEach((s, i) => {
-    if (!sameShape(s.shape, tail))
+    if (!sameShape(s.shape, want))
       throw new WgnoError(
         name,
-        `${names[i]} ${fmtShape(s.shape)} must have the normalised shape ${fmtShape(tail)} of x ${fmtShape(x.shape)}`,
+        `${names[i]} ${fmtShape(s.shape)} must have the ${second ? '' : 'normalised '}shape ${fmtShape(want)} of x ${fmtShape(x.shape)}`,
       );
   });
   const d = numel(tail);
@@ -74,11 +79,11 @@ function rowsOf([x, ...affine]: readonly TensorSpec[], attrs: NormAttrs) {
 export const layerNormDef: OpDef<NormAttrs> = {
   name: 'layer_norm',
   infer(inputs, attrs) {
-    rowsOf(inputs, attrs);
+    normRows(inputs, attrs);
     return { shape: inputs[0].shape, dtype: 'f32' };
   },
   lower({ inputs, attrs, target }): Lowered {
-    const { rows, d } = rowsOf(inputs, attrs);
+    const { rows, d } = normRows(inputs, attrs);
     const params = { rows, d, eps: attrs.eps };
     const group = target.kernels === 'workgroup' && d > SHORT_ROW;
     const wAt = attrs.weight ? 1 : 0;
@@ -122,26 +127,18 @@ export const layerNormDef: OpDef<NormAttrs> = {
     const [x] = inputs;
     const w = attrs.weight ? inputs[1] : undefined;
     const bAt = attrs.weight ? 2 : 1;
-    const axes = [...Array(attrs.dims).keys()].map((i) => x.shape.length - attrs.dims + i);
     const plain = { ...attrs, weight: false, bias: false };
-    const xhat = needs[0] || (w && needs[1]) ? apply('layer_norm', [x], plain) : null;
+    const grad = { dims: attrs.dims, eps: attrs.eps, rms: attrs.rms };
+    const xhat = w && needs[1] ? apply('layer_norm', [x], plain) : null;
     const out: (Tensor | null)[] = inputs.map(() => null);
-    if (needs[0]) {
-      // dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat)), gh = g * w; RMSNorm has no
-      // mean(gh) term (no mean was subtracted).
-      const gh = w ? mul(g, w) : g;
-      let t = sub(gh, mul(xhat!, mean(mul(gh, xhat!), axes, true)));
-      if (!attrs.rms) t = sub(t, mean(gh, axes, true));
-      const centred = attrs.rms ? x : sub(x, mean(x, axes, true));
-      const rstd = reciprocal(sqrt(addScalar(mean(square(centred), axes, true), attrs.eps)));
-      out[0] = mul(t, rstd);
-    }
+    // dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat)), gh = g * w: one fused op.
+    if (needs[0]) out[0] = apply('layer_norm_grad', [x, w ? mul(g, w) : g], grad);
     if (w && needs[1]) out[1] = sumTo(mul(g, xhat!), w.shape);
     if (attrs.bias && needs[bAt]) out[bAt] = sumTo(g, inputs[bAt].shape);
     return out;
   },
   reference([x, ...affine], specs, attrs) {
-    const { rows, d } = rowsOf(specs, attrs);
+    const { rows, d } = normRows(specs, attrs);
     const w = attrs.weight ? affine[0] : null;
     const b = attrs.bias ? affine[attrs.weight ? 1 : 0] : null;
     const y = new Float64Array(x.length);

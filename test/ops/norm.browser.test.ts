@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { init } from '../../src/index';
+import { apply } from '../../src/graph/apply';
 import { layerNorm, rmsNorm } from '../../src/ops/norm';
+import '../../src/ops/norm_grad';
 import { opSuite, type OpCase } from './harness';
 
 // [x shape, normalizedDims, affine]: rows of d = 1 (y = 0: only the bias survives), short rows
@@ -45,6 +47,21 @@ for (const [shape, w] of [
     // d = 1: y = x / sqrt(x^2 + eps), whose gradient eps / (x^2 + eps)^1.5 is 1 - xhat^2 in
     // disguise: f32 cancellation, not the kernel, limits it.
     gradTol: shape[1] === 1 ? 1e-3 : 2e-4,
+  });
+}
+// layer_norm_grad, layer_norm's fused input gradient, as an op of its own (its VJP is second order).
+for (const [shape, dims, rms] of [
+  [[5, 1], 1, false],
+  [[3, 5, 7], 1, false],
+  [[2, 3, 67], 2, false],
+  [[4, 130], 1, true],
+  [[3, 2, 5], 2, true],
+] as [number[], number, boolean][]) {
+  cases.push({
+    name: `layer_norm_grad ${JSON.stringify(shape)} dims=${dims}${rms ? ' rms' : ''}`,
+    inputs: [{ shape }, { shape }],
+    fn: (x, gh) => apply('layer_norm_grad', [x, gh], { dims, eps: 1e-5, rms }),
+    gradTol: 2e-4,
   });
 }
 // MgNO's rows: each sample normalised over [C, H, W] = 32 * 64 * 64 (forward: the gradient is
