@@ -68,9 +68,16 @@ async function run(name, make) {
     episodes.value = SEED * 100003 + g; // new start states every generation
     const gen = await algo.generation();
     const secs = (performance.now() - t0) / 1000;
-    curve.push({ generation: g, best: gen.best, mean: gen.mean, seconds: secs });
+    // GA: member 0 is last generation's elite, here re-evaluated on new episodes.
+    curve.push({
+      generation: g,
+      best: gen.best,
+      mean: gen.mean,
+      member0: gen.fitness[0],
+      seconds: secs,
+    });
     console.log(
-      `${name} gen ${g}: best ${gen.best.toFixed(1)} mean ${gen.mean.toFixed(1)} [${secs.toFixed(1)} s]`,
+      `${name} gen ${g}: best ${gen.best.toFixed(1)} mean ${gen.mean.toFixed(1)} member 0 ${gen.fitness[0]} [${secs.toFixed(1)} s]`,
     );
     if (gen.best >= 500 && solvedAt === null) solvedAt = { generation: g, seconds: secs };
     if (gen.mean >= 475) {
