@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { init, type Runtime } from '../../src/index';
 import { attention } from '../../src/ops/attention';
 import { Rng } from '../../src/random';
 import { opSuite, type OpCase } from './harness';
+
+// The first case of each lowering compiles its pipelines: SwiftShader takes 40-50 s per
+// 'workgroup' attention kernel on an idle core (barriers become coroutines), minutes under load.
+vi.setConfig({ testTimeout: 300_000 });
 
 /** [B, Nq, Nk, C, heads]: the head dim is C / heads. */
 type Dims = [number, number, number, number, number];

@@ -2,7 +2,7 @@
 // softmax(scale q k^T) v with heads from consecutive channels, forward and the gradients of
 // sum(y * cot) with respect to q, k and v, through Node's WebGPU on both kernel lowerings, and
 // the float64 reference evaluator on the same graph.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { init, type Runtime } from '../../src/runtime/runtime';
 import { mul } from '../../src/ops/binary';
 import { sum } from '../../src/ops/reduce';
@@ -13,6 +13,10 @@ import type { HostTensor } from '../../src/io/host_tensor';
 import { parseSafetensors } from '../../src/io/safetensors';
 import { loadFixture } from '../util/fixtures';
 import { relL2 } from '../util/compare';
+
+// The first case of each lowering compiles its pipelines: SwiftShader takes 40-50 s per
+// 'workgroup' attention kernel on an idle core (barriers become coroutines), minutes under load.
+vi.setConfig({ testTimeout: 300_000 });
 
 const { tensors, metadata } = parseSafetensors(
   await loadFixture('attention/attention.safetensors'),
