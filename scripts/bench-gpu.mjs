@@ -12,17 +12,22 @@
 // a hard limit (a hung driver fails the run instead of holding the machine). The body writes the
 // JSON after every row, and stops starting rows after its budget (--budget-s, default 420 s).
 import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { repoRoot } from './run-util.mjs';
 
 const LIMIT_MS = 8 * 60_000 - 20_000;
 const outDir = join(repoRoot, 'node_modules', '.cache', 'wgno-bench-gpu');
+const pack = process.argv.includes('--pack');
 const t0 = performance.now();
 await build({
   configFile: false,
   root: repoRoot,
   logLevel: 'warn',
+  // Everything in one folder but Dawn's native addon, so the folder runs on a machine without
+  // this checkout's node_modules (--pack adds the addon for this platform).
+  ssr: { noExternal: true, external: ['webgpu'] },
   build: {
     ssr: join(repoRoot, 'bench', 'gpu', 'main.ts'),
     outDir,
@@ -33,6 +38,25 @@ await build({
   },
 });
 console.log(`[bench:gpu] built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+if (pack) {
+  // The `webgpu` package with only this platform's Dawn (~21 MB for linux-x64, not 132 MB).
+  const from = join(repoRoot, 'node_modules', 'webgpu');
+  const to = join(outDir, 'node_modules', 'webgpu');
+  const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+  mkdirSync(join(to, 'dist'), { recursive: true });
+  for (const f of ['index.js', 'package.json', 'LICENSE.md']) cpSync(join(from, f), join(to, f));
+  cpSync(
+    join(from, 'dist', `${process.platform}-${arch}`),
+    join(to, 'dist', `${process.platform}-${arch}`),
+    {
+      recursive: true,
+    },
+  );
+  console.log(
+    `[bench:gpu] packed ${outDir}: run it with node ${join(outDir, 'main.mjs')} [options]`,
+  );
+  process.exit(0);
+}
 
 let commit = null;
 try {
