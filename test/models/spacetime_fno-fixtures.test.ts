@@ -44,11 +44,17 @@ for (const kernels of ['lane', 'workgroup'] as const)
     afterAll(() => rt?.destroy());
 
     for (const name of FIXTURES)
-      it(name, async () => {
-        const errors = await check(rt, name);
-        if (process.env.WGNO_PRINT_ERRORS) console.log(name, errors);
-        expect(Object.keys(errors).length).toBeGreaterThan(20);
-        for (const [k, e] of Object.entries(errors))
-          expect(e, `${name}: ${k} relative L2`).toBeLessThanOrEqual(k === 'output' ? 2e-6 : 2e-5);
-      });
+      it(
+        name,
+        async () => {
+          const errors = await check(rt, name);
+          if (process.env.WGNO_PRINT_ERRORS) console.log(name, errors);
+          expect(Object.keys(errors).length).toBeGreaterThan(20);
+          for (const [k, e] of Object.entries(errors))
+            expect(e, `${name}: ${k} relative L2`).toBeLessThanOrEqual(
+              k === 'output' ? 2e-6 : 2e-5,
+            );
+        },
+        300_000,
+      ); // compiling ~60 pipelines on SwiftShader: 1-2 min when the cores are shared
   });
