@@ -168,6 +168,15 @@ export {
   type IntegralTransformInputs,
   type TransformType,
 } from './nn/integral_transform';
+export {
+  MAGNOEncoder,
+  MAGNODecoder,
+  geometryFeatures,
+  type MAGNOEncoderConfig,
+  type MAGNOEncoderInputs,
+  type MAGNODecoderConfig,
+  type MAGNODecoderInputs,
+} from './nn/magno';
 export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
 export { SpaceTimeFNO, type SpaceTimeFNOConfig } from './models/spacetime_fno';
 export { OutConv, type OutConvOptions } from './models/spacetime_fno_layers';
