@@ -102,12 +102,16 @@ function save(): void {
   writeFileSync(arg.out!, JSON.stringify(report, null, 2));
 }
 
+/** Whether the budget is spent; if so, `what` is named as skipped. */
+function expired(what: string): boolean {
+  if (performance.now() <= deadline) return false;
+  report.notes.push(`skipped (time budget spent): ${what}`);
+  return true;
+}
+
 /** Runs `fn` unless the budget is spent; an error is recorded and the run goes on. */
 async function section<T>(where: string, fn: () => Promise<T>): Promise<T | undefined> {
-  if (performance.now() > deadline) {
-    report.notes.push(`skipped (time budget spent): ${where}`);
-    return undefined;
-  }
+  if (expired(where)) return undefined;
   const t = performance.now();
   try {
     return await fn();
@@ -169,6 +173,8 @@ for (const lowering of lowerings) {
       profileRuns: quick ? 1 : 3,
       steps: report.steps,
       kernels: report.kernels,
+      save,
+      expired,
     };
     for (const s of models.has('fno') ? SIZES.fno : []) {
       const where = `wgno ${lowering} fno2d b${s.batch} ${s.size}`;

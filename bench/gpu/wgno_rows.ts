@@ -39,6 +39,10 @@ export interface Sink {
   profileRuns: number;
   steps: StepRowT[];
   kernels: KernelTableT[];
+  /** Writes the report (after every row, so a run killed at its limit keeps each row). */
+  save(): void;
+  /** True once the time budget is spent: the remaining rows are skipped and named. */
+  expired(what: string): boolean;
 }
 
 const lowered = (rt: Runtime) => async (step: Step) => {
@@ -52,11 +56,15 @@ async function record(
   row: Omit<StepRowT, 'medianMs' | 'minMs' | 'samples' | 'reps' | 'firstMs' | 'lib' | 'lowering'>,
   step: Step,
 ): Promise<void> {
+  if (sink.expired(`wgno ${sink.lowering} ${row.name}`)) return;
   const run = lowered(rt);
   const t = await timeRuns(() => run(step));
   sink.steps.push({ ...row, lib: 'wgno', lowering: sink.lowering, ...t });
+  sink.save();
+  if (sink.expired(`wgno ${sink.lowering} ${row.name} kernel times`)) return;
   const meta = { step: row.name, lowering: sink.lowering, copyGBps: sink.copyGBps };
   sink.kernels.push(await kernelTable(step, { ...meta, runs: sink.profileRuns }));
+  sink.save();
 }
 
 /** FNO-2D inference and training step at one size; returns the weights and data for the peers. */
