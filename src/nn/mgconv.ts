@@ -106,7 +106,10 @@ export interface MgConvOptions {
   /** Restrict the residual f - A u instead of f. */
   useRes: boolean;
   /** NS's LayerNorm after each prolongation: null for none; grid null for no affine. */
-  levelNorm: { grid: readonly [number, number] | null } | null;
+  levelNorm: {
+    /** [H, W] of the finest level: LayerNorm weights per point; null: no weight or bias. */
+    grid: readonly [number, number] | null;
+  } | null;
 }
 
 /** The smoothers of one step u += S(f - A u) (A absent for level 0's first step, u = S f). */
@@ -135,6 +138,7 @@ export class MgConv extends Module {
   constructor(
     rt: Runtime,
     rng: Rng,
+    /** The options it was built with. */
     readonly opts: MgConvOptions,
   ) {
     super(rt);
