@@ -59,6 +59,7 @@ export class OpenAIES {
   private compiled: Promise<{ perturb: Step; update: Step; fitness: Tensor }> | null = null;
 
   constructor(
+    /** The population it evolves (its weights are overwritten every generation). */
     readonly pop: PopulationFNN,
     /** The fitness [P] of the population's current weights, recorded once (higher is better). */
     private readonly fitness: () => Tensor,

@@ -60,6 +60,7 @@ export class GeneticAlgorithm {
   private compiled: Promise<{ step: Step; fitness: Tensor; parents: Tensor }> | null = null;
 
   constructor(
+    /** The population it evolves (its weights are overwritten every generation). */
     readonly pop: PopulationFNN,
     /** The fitness [P] of the population's current weights, recorded once (higher is better). */
     private readonly fitness: () => Tensor,
