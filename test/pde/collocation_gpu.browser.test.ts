@@ -1,0 +1,3 @@
+import { collocationSuite } from './collocation_gpu_cases';
+
+collocationSuite('collocation points on the GPU (Chromium)');
