@@ -29,6 +29,7 @@ export interface ParamSlot {
   readonly shape: readonly number[];
   /** First element in the member's flat vector. */
   readonly offset: number;
+  /** Elements of one member's parameter. */
   readonly size: number;
   /** Standard deviation of the initial normal draw (0: initialised to zero). */
   readonly initStd: number;
@@ -56,8 +57,11 @@ export interface PopulationFNNConfig {
  * const best = await pop.member(17); // an ordinary FNN with member 17's weights
  */
 export class PopulationFNN extends Module {
+  /** Number of members P. */
   readonly population: number;
+  /** Widths [in, hidden..., out] of every member. */
   readonly layerSizes: readonly number[];
+  /** The hidden layers' activation. */
   readonly activation: Activation;
   /** Every parameter's slot in a member's flat vector, in state_dict order. */
   readonly layout: readonly ParamSlot[];

@@ -26,10 +26,11 @@ export class RandomSeed {
   constructor(value: number) {
     this.value = value;
   }
+  /** The seed the next run draws from: an integer in [0, 2^53). */
   get value(): number {
     return this.v;
   }
-  /** An integer in [0, 2^53). */
+  /** Set the seed of the next run (an integer in [0, 2^53), else a WgnoError). */
   set value(seed: number) {
     philoxKey(seed);
     this.v = seed;

@@ -36,9 +36,13 @@ export interface ESOptions {
 
 /** What one ES generation measured (the perturbed population). */
 export interface ESGeneration {
+  /** The generation's number, from 0. */
   readonly index: number;
+  /** Every perturbed member's fitness [P]. */
   readonly fitness: Float32Array;
+  /** The largest fitness. */
   readonly best: number;
+  /** The mean fitness. */
   readonly mean: number;
 }
 
@@ -49,10 +53,13 @@ export interface ESGeneration {
  * const gen = await es.generation(); // gen.mean: the population's mean return
  */
 export class OpenAIES {
+  /** Noise standard deviation. */
   readonly sigma: number;
+  /** Seed of the run. */
   readonly seed: number;
   /** The central parameters, one [size] leaf per layout slot (state_dict order). */
   readonly theta: Tensor[];
+  /** Adam over `theta`. */
   readonly optimizer: Adam;
   private readonly noiseSeed = new RandomSeed(0);
   private gen = 0;

@@ -32,12 +32,17 @@ export interface GAOptions {
 
 /** What one generation measured (the population before its update). */
 export interface Generation {
+  /** The generation's number, from 0. */
   readonly index: number;
+  /** Every member's fitness [P]. */
   readonly fitness: Float32Array;
+  /** The largest fitness. */
   readonly best: number;
+  /** The mean fitness. */
   readonly mean: number;
-  /** The member with the best fitness this generation, and its genome. */
+  /** The member with the best fitness this generation. */
   readonly bestMember: number;
+  /** That member's genome (its weights: `rebuildGenome(pop.layout, bestGenome, sigma)`). */
   readonly bestGenome: readonly number[];
 }
 
@@ -49,9 +54,13 @@ export interface Generation {
  * for (let g = 0; g < 20; g++) { episodes.value = g; console.log((await ga.generation()).best); }
  */
 export class GeneticAlgorithm {
+  /** Parents are drawn from the best `truncation` members. */
   readonly truncation: number;
+  /** Members copied unmutated from the best. */
   readonly elites: number;
+  /** Mutation standard deviation. */
   readonly sigma: number;
+  /** Seed of the run. */
   readonly seed: number;
   private readonly selectSeed = new RandomSeed(0);
   private readonly mutateSeed = new RandomSeed(0);
