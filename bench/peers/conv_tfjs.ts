@@ -47,7 +47,7 @@ export function tfConv(p: ConvProblem): PeerConv {
     },
     async forwardBackward(read = false) {
       const [gx, gf] = both();
-      if (read) await gx.data();
+      if (read) await Promise.all([gx.data(), gf.data()]);
       else await gpuDone();
       tf.dispose([gx, gf]);
     },
