@@ -8,6 +8,7 @@ import { GeneticAlgorithm } from '../../src/train/evolution/ga';
 import { OpenAIES } from '../../src/train/evolution/es';
 import { gaMutate, gaParents, hostGaParents } from '../../src/train/evolution/ga_ops';
 import { genomeWeights, rebuildGenome } from '../../src/train/evolution/genome';
+import { philoxBits, philoxNormals } from '../../src/random_philox';
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
@@ -149,6 +150,34 @@ describe('neuroevolution: GA ops, CartPole, genomes', () => {
           () => rt.zeros([3]),
         ),
     ).toThrow(/population must be even/);
+  });
+
+  it('OpenAI-ES: the first Adam step moves theta by lr * sign(g), g from the host formula', async () => {
+    const pop = new PopulationFNN(rt, {
+      population: 4,
+      layerSizes: [4, 3, 2, 1],
+      activation: 'tanh',
+    });
+    const f = rt.tensor(Float32Array.of(3, 1, 0, 2), [4]); // centred ranks 0.5, -1/6, -0.5, 1/6
+    const es = new OpenAIES(pop, () => f, { sigma: 0.1, lr: 0.01, seed: 8 });
+    const before = await Promise.all(es.theta.map((t) => t.read()));
+    await es.generation();
+    const noiseSeed = philoxBits(8, 0);
+    const d = [0.5 + 1 / 6, -0.5 - 1 / 6]; // u_2h - u_2h+1 for the pairs h = 0, 1
+    let checked = 0;
+    for (const [k, slot] of pop.layout.entries()) {
+      const after = await es.theta[k].read();
+      const eps = [0, 1].map((h) =>
+        philoxNormals(noiseSeed + h * 2 ** 32, slot.size, { offset: slot.offset, std: 0.1 }),
+      );
+      for (let j = 0; j < slot.size; j++) {
+        const g = (d[0] * eps[0][j] + d[1] * eps[1][j]) / (4 * 0.1 ** 2);
+        if (Math.abs(g) < 1e-3) continue;
+        expect(after[j] - before[k][j]).toBeCloseTo(0.01 * Math.sign(g), 6);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('argsort of the fitness ranks elites first', async () => {
