@@ -185,6 +185,11 @@ describe('nsResidual / H^-1 norm (node)', () => {
         norms[`${kind} ${name}`] = (await loss.read())[0];
       }
     if (process.env.WGNO_PRINT_ERRORS) console.log(norms);
+    // The implicit variant is differentiable too (complex differences have a gradient).
+    const w = rt.tensor(window, [1, n, n, frames], { requiresGrad: true });
+    nsResidualNorm(w, { dt: every * dt, timeDerivative: 'implicit' }).backward();
+    const g = await w.grad!.read();
+    expect(g.every(Number.isFinite) && g.some((v) => v !== 0)).toBe(true);
     expect(norms['spectral exact'] * 20).toBeLessThan(norms['spectral perturbed']);
   });
 });
