@@ -105,5 +105,10 @@ declare module '../graph/registry' {
   }
 }
 
-registerOp('argsort', rankDef('argsort'));
-registerOp('centred_ranks', rankDef('centred_ranks'));
+// Exported (not inlined into registerOp) so that the bundled declarations keep this module's
+// NoAttrs import, which the OpAttrs block above refers to (scripts/build-types.mjs).
+export const argsortDef: OpDef<NoAttrs> = rankDef('argsort');
+export const centredRanksDef: OpDef<NoAttrs> = rankDef('centred_ranks');
+
+registerOp('argsort', argsortDef);
+registerOp('centred_ranks', centredRanksDef);
