@@ -16,6 +16,10 @@ import { repoRoot } from './run-util.mjs';
  * but in one file the relative name resolves to nothing (a type error for every user without
  * skipLibCheck). The registry is inside the bundle, so the blocks' bodies are unwrapped: interfaces
  * of one name in one file merge exactly as the augmentation did.
+ * Pitfall: a type the block names (e.g. NoAttrs) must also be used by something the module
+ * exports; otherwise its import is dropped, the bundler renames the registry's declaration
+ * (NoAttrs$1) around the free name, and the unwrapped block names an undeclared type
+ * (test/package's type-check fails with TS2552). src/ops/topk.ts exports its defs for this.
  */
 export function unwrapRelativeAugmentations(text) {
   const file = ts.createSourceFile('wgno.d.ts', text, ts.ScriptTarget.Latest, true);
