@@ -23,7 +23,7 @@ export interface RefineOptions extends NsResidualOptions {
   iterations?: number;
   /** Frames predicted. Default the model's outputSteps, else the input's frame count. */
   outSteps?: number;
-  /** [mx, my, mt] of the refined output layer; default [n/4, n/4, the model's mt + 1]. */
+  /** [mx, my, mt] of the refined output layer; default [n/4, n/4, mt + 1], at least the trained modes. */
   modes?: readonly [number, number, number];
   /** Learning rate of the spectral weights. Default 1e-4 (torch-cfd's notebook). */
   lrWeight?: number;
@@ -128,7 +128,8 @@ export async function refine(
     throw new WgnoError('refine', `input ${fmtShape(x.shape)} must be one window [1, n, n, T_in]`);
   const steps = opts.outSteps ?? model.config.outputSteps ?? x.shape[3];
   const from = model.outputOperator.opts.modes;
-  const modes = opts.modes ?? ([n / 4, n / 4, from[2] + 1] as const);
+  const modes =
+    opts.modes ?? ([Math.max(from[0], n / 4), Math.max(from[1], n / 4), from[2] + 1] as const);
   checkModes(model, n, modes, steps);
   const latent = model.latent(x);
   // The latent is fixed: a leaf of its values, so the Step holds only the output layer's graph.
