@@ -22,6 +22,11 @@ import { perElement } from './cost';
 // unary.ts builds its VJPs from this module's products, so the three unary ops these VJPs need
 // are recorded by name through the registry instead of imported: the op modules form no cycle.
 const neg = (x: Tensor): Tensor => apply('neg', [x], {});
+/** -x for f32 or complex64 (neg is f32 only; a complex tensor is negated as its (re, im) pairs). */
+const negAny = (x: Tensor): Tensor =>
+  x.dtype === 'complex64'
+    ? apply('view_as_complex', [neg(apply('view_as_real', [x], {}))], {})
+    : neg(x);
 const log = (x: Tensor): Tensor => apply('log', [x], {});
 const affine = (x: Tensor, scale: number, shift: number): Tensor =>
   apply('affine', [x], { scale, shift });
@@ -156,7 +161,7 @@ export const addDef = binaryOp(
 export const subDef = binaryOp(
   'sub',
   (x, y) => x - y,
-  ({ g, needs }) => [g, needs[1] ? neg(g) : null],
+  ({ g, needs }) => [g, needs[1] ? negAny(g) : null],
 );
 export const mulDef = binaryOp(
   'mul',

@@ -244,7 +244,10 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
   // By name: reduce.ts imports this module (sum's VJP broadcasts), so sum is not imported here.
-  return reshape(apply('sum', [g], { axes, keepdim: true }), shape);
+  if (g.dtype !== 'complex64') return reshape(apply('sum', [g], { axes, keepdim: true }), shape);
+  // sum is f32 only: reduce the (re, im) pairs, whose trailing axis of 2 is never summed.
+  const pairs = apply('sum', [apply('view_as_real', [g], {})], { axes, keepdim: true });
+  return apply('view_as_complex', [reshape(pairs, [...shape, 2])], {});
 }
 
 declare module '../graph/registry' {
