@@ -19,19 +19,7 @@ override WG: u32 = 256;
 @group(0) @binding(3) var<storage, read> splits: array<i32>;     // [rows + 1] segment bounds into perm
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // seg_max: [batch, rows, c]; others: [batch, nnz, c]
 
-// Thread i's first value in e (channel offset included) and its segment of perm.
-struct Segment {
-  base: u32,
-  start: u32,
-  end: u32,
-}
-
-fn segment_of(i: u32) -> Segment {
-  let per_batch = P.rows * P.c;
-  let b = i / per_batch;
-  let r = (i % per_batch) / P.c;
-  return Segment(b * P.nnz * P.c + i % P.c, u32(splits[r]), u32(splits[r + 1u]));
-}
+// #include lib/segment.wgsl
 
 fn at(seg: Segment, k: u32) -> u32 {
   return seg.base + u32(perm[k]) * P.c;

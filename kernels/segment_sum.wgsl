@@ -18,19 +18,7 @@ override MEAN: u32 = 0;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch, rows, c] row-major
 @group(0) @binding(5) var<storage, read> w: array<f32>;          // [batch, nnz, c], entry `product`
 
-// Output element i's first value in e (channel offset included) and its segment of perm.
-struct Segment {
-  base: u32,
-  start: u32,
-  end: u32,
-}
-
-fn segment_of(i: u32) -> Segment {
-  let per_batch = P.rows * P.c;
-  let b = i / per_batch;
-  let r = (i % per_batch) / P.c;
-  return Segment(b * P.nnz * P.c + i % P.c, u32(splits[r]), u32(splits[r + 1u]));
-}
+// #include lib/segment.wgsl
 
 fn finish(s: f32, seg: Segment) -> f32 {
   if (MEAN == 1u && seg.end > seg.start) {
