@@ -54,14 +54,7 @@ fn finish(row: Row, acc: ptr<function, array<f32, DMAX>>, o: u32, r: u32, d: u32
   out[P.lse_off + r] = row.m + log(row.l);
 }
 
-// Offsets of rows j0 .. j0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
-// the four exist.
-fn rows4(o: u32, j0: u32, n: u32) -> vec4u {
-  return vec4u(o) + min(vec4u(j0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
-}
-fn live4(j0: u32, n: u32) -> vec4<bool> {
-  return vec4u(j0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
-}
+// #include lib/attention_rows.wgsl
 
 // Keys go four at a time (scores in a vec4, one rescale per block of four): the private rows are
 // read once per four keys, and a CPU adapter runs the vec4 arithmetic in its SIMD lanes.
@@ -96,14 +89,7 @@ fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   finish(Row(m, l), &acc, qo, r, P.d);
 }
 
-// Stage keys and values j0 .. j0 + n - 1 of (b, h) into Ks and Vs, all threads of the group.
-fn stage(t: u32, b: u32, h: u32, j0: u32, n: u32) {
-  for (var e = t; e < n * P.d; e += WG) {
-    let at = (b * P.nk + j0 + e / P.d) * P.c + h * P.d + e % P.d;
-    Ks[e] = k[at];
-    Vs[e] = v[at];
-  }
-}
+// #include lib/attention_stage_kv.wgsl
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {

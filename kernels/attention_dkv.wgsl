@@ -36,14 +36,7 @@ fn store(o: u32, d: u32, dk: ptr<function, array<f32, DMAX>>, dv: ptr<function, 
   }
 }
 
-// Offsets of rows i0 .. i0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
-// the four exist.
-fn rows4(o: u32, i0: u32, n: u32) -> vec4u {
-  return vec4u(o) + min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
-}
-fn live4(i0: u32, n: u32) -> vec4<bool> {
-  return vec4u(i0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
-}
+// #include lib/attention_rows.wgsl
 
 // The lse (`lse` true) or the delta of rows i0 .. i0 + 3 of (b, h), clamped to the last row.
 fn per_row4(lse: bool, bh: u32, i0: u32) -> vec4f {

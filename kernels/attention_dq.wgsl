@@ -33,14 +33,7 @@ fn row_offset(r: u32, d: u32) -> u32 {
   return ((bh / P.heads) * P.nq + r % P.nq) * P.c + (bh % P.heads) * d;
 }
 
-// Offsets of rows j0 .. j0 + 3 from `o` (row stride C), clamped to the last of n rows, and which of
-// the four exist.
-fn rows4(o: u32, j0: u32, n: u32) -> vec4u {
-  return vec4u(o) + min(vec4u(j0) + vec4u(0u, 1u, 2u, 3u), vec4u(n - 1u)) * P.c;
-}
-fn live4(j0: u32, n: u32) -> vec4<bool> {
-  return vec4u(j0) + vec4u(0u, 1u, 2u, 3u) < vec4u(n);
-}
+// #include lib/attention_rows.wgsl
 
 // Keys four at a time (vec4 scores): the private rows are read once per four keys.
 @compute @workgroup_size(WG)
@@ -74,13 +67,7 @@ fn lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var e = 0u; e < P.d; e++) { out[o + e] = dq[e] * P.scale; }
 }
 
-fn stage(t: u32, b: u32, h: u32, j0: u32, n: u32) {
-  for (var e = t; e < n * P.d; e += WG) {
-    let at = (b * P.nk + j0 + e / P.d) * P.c + h * P.d + e % P.d;
-    Ks[e] = k[at];
-    Vs[e] = v[at];
-  }
-}
+// #include lib/attention_stage_kv.wgsl
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {
