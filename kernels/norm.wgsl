@@ -58,18 +58,7 @@ fn stats_lane(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
   finish(r, shift, row_sum(base, shift, true));
 }
 
-// The sum over the workgroup of every thread's v, returned to all of them.
-fn tree_sum(t: u32, v: f32) -> f32 {
-  partial[t] = v;
-  workgroupBarrier();
-  for (var h = WG / 2u; h > 0u; h /= 2u) {
-    if (t < h) { partial[t] += partial[t + h]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();  // every thread has read the total before partial is reused
-  return total;
-}
+// #include lib/tree_sum.wgsl
 
 @compute @workgroup_size(WG)
 fn stats_group(

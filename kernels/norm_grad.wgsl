@@ -42,16 +42,10 @@ fn lane_sum(which: u32, base: u32, shift: f32) -> f32 {
 fn group_sum(which: u32, t: u32, base: u32, shift: f32) -> f32 {
   var s = 0.0;
   for (var j = t; j < P.d; j += WG) { s += term(which, base + j, shift); }
-  partial[t] = s;
-  workgroupBarrier();
-  for (var h = WG / 2u; h > 0u; h /= 2u) {
-    if (t < h) { partial[t] += partial[t + h]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
+  return tree_sum(t, s);
 }
+
+// #include lib/tree_sum.wgsl
 
 fn store(r: u32, shift: f32, sq: f32, sg: f32, sgx: f32) {
   let n = f32(P.d);
