@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { init, mul, sum, type Tensor } from '../../src/index';
-import { buildCsr, neighborhoods, type HostSegments } from '../../src/geometry/relations';
+import { init, mul, sum } from '../../src/index';
+import { buildCsr, neighborhoods } from '../../src/geometry/relations';
 import { segmentMax, segmentSoftmax } from '../../src/ops/segment_softmax';
 import { segmentSum } from '../../src/ops/segment_sum';
 import { Rng } from '../../src/random';
-import { opSuite, type InputSpec, type OpCase } from './harness';
-
-/** The three i32 inputs of a relation, in op order (index, perm, splits). */
-const relation = (s: HostSegments): InputSpec[] => [
-  { shape: [s.index.length], dtype: 'i32', data: s.index },
-  { shape: [s.perm.length], dtype: 'i32', data: s.perm },
-  { shape: [s.splits.length], dtype: 'i32', data: s.splits },
-];
-const seg = (rows: number, [index, perm, splits]: Tensor[]) => ({ rows, index, perm, splits });
-
-function randomCsr(rng: Rng, counts: number[], n: number): [number[], number[]] {
-  const splits = [0];
-  for (const k of counts) splits.push(splits[splits.length - 1] + k);
-  const index = Array.from({ length: splits[splits.length - 1] }, () =>
-    Math.floor(rng.uniforms(1, 0, n)[0]),
-  );
-  return [splits, index];
-}
+import { opSuite, type OpCase } from './harness';
+import { randomCsr, relation, seg } from '../util/segments';
 
 const rng = new Rng(11);
 // [name, rowSplits, neighbors_index, nPoints]
