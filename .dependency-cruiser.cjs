@@ -28,9 +28,7 @@ const upward = LAYERS.slice(0, -1).map((names, i) => ({
   severity: 'error',
   from: { path: names.map(dir) },
   to: {
-    path: [...rank]
-      .filter(([, r]) => r > i)
-      .map(([n]) => dir(n)),
+    path: [...rank].filter(([, r]) => r > i).map(([n]) => dir(n)),
   },
 }));
 

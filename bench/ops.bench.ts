@@ -60,7 +60,11 @@ async function mlpStepCase(batch: number, widths: number[]): Promise<StepCase> {
   const loss = mean(square(sub(h, randn([batch, widths.at(-1)!]))));
   loss.backward();
   const optimizer = new Adam(params, { lr: 1e-3 });
-  const step: Step = await rt.compile({ outputs: [loss], updates: [optimizer], label: 'mlp-train' });
+  const step: Step = await rt.compile({
+    outputs: [loss],
+    updates: [optimizer],
+    label: 'mlp-train',
+  });
   const name = `mlp train step b${batch} [${widths.join(', ')}]`;
   const work: Work = { flop: 2 * macs };
   return calibrate(rt, name, step, work);

@@ -42,12 +42,7 @@ export { Adam, AdamW, SGD, StepLR, type AdamOptions, type SgdOptions } from './t
 export { Optimizer, type ParamList, type ParamGroup, type Params } from './train/optim_base';
 export { evaluateReference } from './graph/reference';
 export { Rng } from './random';
-export {
-  philoxNormal,
-  philoxUniform,
-  RandomSeed,
-  type RandomOptions,
-} from './ops/random';
+export { philoxNormal, philoxUniform, RandomSeed, type RandomOptions } from './ops/random';
 export { philoxNormals, philoxUniforms, philox4x32 } from './random_philox';
 export { argsort, centredRanks } from './ops/topk';
 export {
@@ -180,10 +175,7 @@ export {
 export { FNO, FNOBlocks, type FNOConfig, type FNOBlocksConfig } from './models/fno';
 export { SpaceTimeFNO, type SpaceTimeFNOConfig } from './models/spacetime_fno';
 export { OutConv, type OutConvOptions } from './models/spacetime_fno_layers';
-export {
-  SpaceTimeSpectralConv,
-  type SpaceTimeSpectralConvOptions,
-} from './nn/spectral_conv_st';
+export { SpaceTimeSpectralConv, type SpaceTimeSpectralConvOptions } from './nn/spectral_conv_st';
 export { TFNO, type TFNOConfig } from './models/tfno';
 export { MgNO, type MgNOConfig, type MgNOVariant, type MgPaddingMode } from './models/mgno';
 export { MgConv, type MgConvOptions } from './nn/mgconv';

@@ -41,8 +41,14 @@ describe('uploadSegments validates its host arrays', () => {
     bad({ index: i32([0, -1, 0]) }, /rel\.index\[1\] = -1 is out of range/);
     bad({ splits: i32([0, 2]) }, /rel\.splits has 2 entries; it needs rows \+ 1 = 3/);
     bad({ splits: i32([1, 2, 3]) }, /rel\.splits\[0\] = 1; it must be 0/);
-    bad({ splits: i32([0, 3, 2]) }, /rel\.splits\[2\] = 2 < splits\[1\] = 3; entries must be integers that never decrease/);
-    bad({ splits: i32([0, 2, 4]) }, /rel\.splits ends at 4 but index has 3 entries; the last split must equal its length/);
+    bad(
+      { splits: i32([0, 3, 2]) },
+      /rel\.splits\[2\] = 2 < splits\[1\] = 3; entries must be integers that never decrease/,
+    );
+    bad(
+      { splits: i32([0, 2, 4]) },
+      /rel\.splits ends at 4 but index has 3 entries; the last split must equal its length/,
+    );
     bad({ perm: i32([0, 2]) }, /rel\.perm has 2 entries but index has 3/);
     bad({ perm: i32([0, 0, 1]) }, /rel\.perm\[1\] = 0 is repeated/);
     bad({ perm: i32([0, 7, 1]) }, /rel\.perm\[1\] = 7 is out of range/);

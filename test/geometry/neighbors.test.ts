@@ -86,8 +86,16 @@ describe('validateCsr', () => {
     const cases: [number[], number[], RegExp][] = [
       [[], [], /rowSplits has 0 entries; it needs rows \+ 1 >= 1/],
       [[1, 2], [0], /rowSplits\[0\] = 1; it must be 0/],
-      [[0, 2, 1, 3], [0, 0, 0], /rowSplits\[2\] = 1 < rowSplits\[1\] = 2; entries must be integers that never decrease/],
-      [[0, 2], [0, 1, 2], /ends at 2 but index has 3 entries; the last split must equal its length/],
+      [
+        [0, 2, 1, 3],
+        [0, 0, 0],
+        /rowSplits\[2\] = 1 < rowSplits\[1\] = 2; entries must be integers that never decrease/,
+      ],
+      [
+        [0, 2],
+        [0, 1, 2],
+        /ends at 2 but index has 3 entries; the last split must equal its length/,
+      ],
       [[0, 2], [0, 5], /index\[1\] = 5 is out of range; indices must be integers in \[0, 5\)/],
       [[0, 1], [-1], /index\[0\] = -1 is out of range/],
       [[0, 1], [0.5], /index\[0\] = 0.5 is out of range/],
