@@ -28,7 +28,7 @@ import { add, mul, sub } from '../ops/binary';
 import { cmul } from '../ops/complex';
 import { matmul } from '../ops/matmul';
 import { fft, irfft, rfft } from '../ops/fft';
-import { broadcastTo, permute } from '../ops/layout';
+import { permute } from '../ops/layout';
 import { mean, sum } from '../ops/reduce';
 import { sqrt, square } from '../ops/unary';
 import { viewAsReal } from '../ops/complex';
@@ -185,20 +185,14 @@ export function nsResidual(w: Tensor, opts: NsResidualOptions): Tensor {
   } else {
     // One semi-implicit step of size h: w' = (w + h (f - N) - h/2 nu L w) / (1 + h/2 nu L).
     const h = opts.implicitStep ?? 1e-3;
-    // Broadcast once here: complex adds with broadcasting have no gradient (sumTo takes f32).
-    const fh = broadcastTo(rfft2(f), wh.shape);
+    const fh = rfft2(f); // [n, n/2 + 1], broadcast over batch and time
     const denom = table(rt, n, (kx, ky) => [1 / (1 + (h / 2) * nu * lap4(kx, ky)), 0]);
-    const rhs = csub(csub(fh, nonlinear(wh, n, ops)), cmul(wh, visc));
+    const rhs = sub(sub(fh, nonlinear(wh, n, ops)), cmul(wh, visc));
     const next = cmul(add(wh, mulComplex(rhs, h, rt)), denom);
-    wt = csub(mulComplex(csub(next, wh), 1 / h, rt), fh);
+    wt = sub(mulComplex(sub(next, wh), 1 / h, rt), fh);
     wh = next;
   }
   return add(add(wt, nonlinear(wh, n, ops)), cmul(wh, visc));
-}
-
-/** a - b for complex tensors as a + (-1) b: sub's gradient (neg) takes f32 only. */
-function csub(a: Tensor, b: Tensor): Tensor {
-  return add(a, mulComplex(b, -1, a.rt));
 }
 
 /** A complex tensor times a real scalar (cmul with a constant). */
