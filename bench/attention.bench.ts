@@ -14,7 +14,7 @@ import { bench, describe } from 'vitest';
 import { commands } from 'vitest/browser';
 import { Rng, init, mul, sum, type Runtime, type Step, type Tensor } from '../src/index';
 import { attention } from '../src/ops/attention';
-import { adapterLine } from './harness';
+import { adapterLine, describeError as why } from './harness';
 import { relL2 } from './peers/spec';
 
 const SAMPLES = 3;
@@ -108,7 +108,6 @@ const inputs: Inputs[] = TOKENS.map((n) => {
 
 const runners = new Map<string, Runner>();
 const unavailable: Partial<Record<Lib, string>> = {};
-const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 for (const x of inputs) {
   runners.set(`wgno ${x.n}`, await wgnoRunner(rtLane, x));
   runners.set(`wgno-workgroup ${x.n}`, await wgnoRunner(rtGroup, x));

@@ -22,7 +22,7 @@ import { commands } from 'vitest/browser';
 import { conv2d, convTranspose2d, grad, init, mul, sum } from '../src/index';
 import type { Runtime, Step, Tensor } from '../src/index';
 import { isCpuAdapter } from '../src/gpu/target';
-import { adapterLine } from './harness';
+import { adapterLine, describeError as why, loadPeers } from './harness';
 import { median, relL2 } from './peers/spec';
 import {
   convFlop,
@@ -55,24 +55,16 @@ const CASES: ConvCase[] = [
 
 // ---- peers ---------------------------------------------------------------------------------
 type Factory = (p: ConvProblem) => PeerConv;
-const factories: Record<string, Factory> = {};
-const versions: Record<string, string> = {};
-const unavailable: Record<string, string> = {};
-const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-try {
-  const jax = await import('./peers/conv_jaxjs');
-  versions['jax-js'] = `devices ${await jax.initJaxWebGpu()}`;
-  factories['jax-js'] = jax.jaxConv;
-} catch (e) {
-  unavailable['jax-js'] = why(e);
-}
-try {
-  const tfp = await import('./peers/conv_tfjs');
-  versions.tfjs = await tfp.initTfWebGpu();
-  factories.tfjs = tfp.tfConv;
-} catch (e) {
-  unavailable.tfjs = why(e);
-}
+const { factories, versions, unavailable } = await loadPeers<Factory>({
+  'jax-js': async () => {
+    const jax = await import('./peers/conv_jaxjs');
+    return { version: `devices ${await jax.initJaxWebGpu()}`, factory: jax.jaxConv };
+  },
+  tfjs: async () => {
+    const tfp = await import('./peers/conv_tfjs');
+    return { version: await tfp.initTfWebGpu(), factory: tfp.tfConv };
+  },
+});
 
 // ---- wgno ----------------------------------------------------------------------------------
 interface WgnoConv {

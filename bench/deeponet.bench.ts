@@ -31,14 +31,19 @@ import {
   sum,
   type Module,
 } from '../src/index';
-import { adapterLine, benchStep, calibrate, writeMeta, type StepCase } from './harness';
+import {
+  adapterLine,
+  benchStep,
+  describeError as why,
+  calibrate,
+  writeMeta,
+  type StepCase,
+} from './harness';
 
 const LR = 1e-3;
 const rt = await init();
 const rng = new Rng(11);
 type Params = Record<string, np.Array>;
-const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-
 // ---- wgno ------------------------------------------------------------------------------------
 const [B, M, N] = [150, 100, 100];
 const anti = new DeepONetCartesianProd(rt, {

@@ -25,7 +25,7 @@ import { describe, bench } from 'vitest';
 import { commands } from 'vitest/browser';
 import { Adam, FNO, Rng, fft, init, irfft, lpLoss, rfft } from '../src/index';
 import type { Step } from '../src/index';
-import { adapterLine } from './harness';
+import { adapterLine, describeError as why } from './harness';
 import { TrafficCounter } from './traffic';
 import { FNO_BENCH, relL2, type Weights } from './peers/spec';
 import type { PeerFft, PeerFno } from './peers/types';
@@ -91,8 +91,6 @@ const peerFno: Partial<Record<Lib, PeerFno>> = {};
 type FftFactory = (data: Float32Array, shape: number[]) => PeerFft;
 const peerFftFactory: Partial<Record<Lib, FftFactory>> = {};
 const versions: Record<string, string> = {};
-const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-
 try {
   const jax = await import('./peers/jaxjs');
   versions['jax-js'] = `devices ${await jax.initJaxWebGpu()}`;

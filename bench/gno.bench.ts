@@ -29,7 +29,7 @@ import { commands } from 'vitest/browser';
 import { init } from '../src/index';
 import type { Step } from '../src/index';
 import { isCpuAdapter } from '../src/gpu/target';
-import { adapterLine } from './harness';
+import { adapterLine, describeError as why, loadPeers } from './harness';
 import { TrafficCounter } from './traffic';
 import { median, relL2 } from './peers/spec';
 import { gradAgreement, profileStep, wgnoGno, type Profile, type WgnoGno } from './peers/gno_wgno';
@@ -70,26 +70,19 @@ const CASES: GnoCase[] = [
 ];
 
 // ---- peers ---------------------------------------------------------------------------------
-/** Peers (or a peer at one size) that could not run, with the reason. */
-const unavailable: Record<string, string> = {};
-const versions: Record<string, string> = {};
-const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 type Factory = (p: GnoProblem, w: readonly GnoWeight[]) => PeerGno;
-const factories: Partial<Record<Lib, Factory>> = {};
-try {
-  const jax = await import('./peers/gno_jaxjs');
-  versions['jax-js'] = `devices ${await jax.initJaxWebGpu()}`;
-  factories['jax-js'] = jax.jaxGno;
-} catch (e) {
-  unavailable['jax-js'] = why(e);
-}
-try {
-  const tfp = await import('./peers/gno_tfjs');
-  versions.tfjs = await tfp.initTfWebGpu();
-  factories.tfjs = tfp.tfGno;
-} catch (e) {
-  unavailable.tfjs = why(e);
-}
+/** `unavailable`: peers (or a peer at one size) that could not run, with the reason. */
+const { versions, unavailable, ...loaded } = await loadPeers<Factory>({
+  'jax-js': async () => {
+    const jax = await import('./peers/gno_jaxjs');
+    return { version: `devices ${await jax.initJaxWebGpu()}`, factory: jax.jaxGno };
+  },
+  tfjs: async () => {
+    const tfp = await import('./peers/gno_tfjs');
+    return { version: await tfp.initTfWebGpu(), factory: tfp.tfGno };
+  },
+});
+const factories: Partial<Record<Lib, Factory>> = loaded.factories;
 
 // ---- wgno ----------------------------------------------------------------------------------
 const stepFn = (step: Step) => async () => {

@@ -119,3 +119,34 @@ export async function writeMeta(
   };
   await commands.writeFile(`test-results/bench-meta/${file}.json`, JSON.stringify(report, null, 2));
 }
+
+/** An error as one line for a bench's "left out" notes. */
+export const describeError = (e: unknown): string =>
+  e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+
+/** The peers a bench could load: each one's factory and version, or why it is left out. */
+export interface Peers<F> {
+  factories: Record<string, F>;
+  versions: Record<string, string>;
+  unavailable: Record<string, string>;
+}
+
+/**
+ * Load each peer library in turn (its module import and WebGPU init may fail on an adapter);
+ * a failure is recorded under the peer's name in `unavailable` instead of stopping the bench.
+ */
+export async function loadPeers<F>(
+  loaders: Record<string, () => Promise<{ version: string; factory: F }>>,
+): Promise<Peers<F>> {
+  const peers: Peers<F> = { factories: {}, versions: {}, unavailable: {} };
+  for (const [name, load] of Object.entries(loaders)) {
+    try {
+      const { version, factory } = await load();
+      peers.versions[name] = version;
+      peers.factories[name] = factory;
+    } catch (e) {
+      peers.unavailable[name] = describeError(e);
+    }
+  }
+  return peers;
+}
