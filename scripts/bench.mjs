@@ -22,7 +22,16 @@
 //   declared? }]` (bench/traffic.ts: one run counted at the WebGPU level; wgno's rows carry the
 //   step's declared cost). A second table puts the libraries side by side.
 // - With no bench files it prints a message and exits 0. Exit code is Vitest's.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { findChromium } from './find-chromium.mjs';
 import { repoRoot, runBin } from './run-util.mjs';
@@ -55,14 +64,17 @@ console.log(`[bench] chromium: ${chromium}`);
 
 const resultsDir = join(repoRoot, 'test-results');
 const metaDir = join(resultsDir, 'bench-meta');
+// Vitest writes a per-run file first, so two bench runs at once do not read each other's results;
+// it is copied to bench.json at the end. Sidecars are no longer deleted at the start (that removed
+// a concurrent run's); only those written since this run started are read, so stale ones from
+// earlier runs never mix in (a concurrent run of another bench file may still add its rows).
+const runJson = join(resultsDir, `bench-run-${process.pid}.json`);
 const benchJson = join(resultsDir, 'bench.json');
 mkdirSync(resultsDir, { recursive: true });
-rmSync(metaDir, { recursive: true, force: true });
-rmSync(benchJson, { force: true });
 const started = Date.now();
 const run = await runBin(
   'vitest',
-  ['bench', '--run', '--project', 'browser', `--outputJson=${benchJson}`, ...process.argv.slice(2)],
+  ['bench', '--run', '--project', 'browser', `--outputJson=${runJson}`, ...process.argv.slice(2)],
   { ...process.env, CHROMIUM_PATH: chromium },
 );
 if (run.error) console.error(`[bench] could not start vitest: ${run.error.message}`);
@@ -70,6 +82,10 @@ const summary = summarize();
 if (summary) {
   console.log(`\n${summary}`);
   writeFileSync(join(resultsDir, 'bench-summary.md'), `${summary}\n`);
+}
+if (existsSync(runJson)) {
+  copyFileSync(runJson, benchJson);
+  rmSync(runJson, { force: true });
 }
 console.log(`[bench] done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(run.code ?? 1);
@@ -82,11 +98,19 @@ function readJson(path) {
   }
 }
 
+/** The sidecar files written by this run (older ones belong to earlier or concurrent runs). */
+function freshSidecars() {
+  if (!existsSync(metaDir)) return [];
+  return readdirSync(metaDir).filter(
+    (f) => f.endsWith('.json') && statSync(join(metaDir, f)).mtimeMs >= started - 1000,
+  );
+}
+
 /** Sidecar metadata of every bench file: adapter lines and cases by name. */
 function readMeta() {
   const adapters = new Set();
   const cases = new Map();
-  const files = existsSync(metaDir) ? readdirSync(metaDir).filter((f) => f.endsWith('.json')) : [];
+  const files = freshSidecars();
   for (const f of files) {
     const m = readJson(join(metaDir, f));
     if (!m) continue;
@@ -121,7 +145,7 @@ function readPeers(files) {
  * dispatches or bound bytes is flagged (the counter cross-checks the planner).
  */
 function trafficTable() {
-  const files = existsSync(metaDir) ? readdirSync(metaDir).filter((f) => f.endsWith('.json')) : [];
+  const files = freshSidecars();
   const rows = files.flatMap((f) => readJson(join(metaDir, f))?.traffic ?? []);
   if (rows.length === 0) return [];
   const head = [
@@ -211,7 +235,7 @@ function row(b, meta) {
 }
 
 function summarize() {
-  const report = readJson(benchJson);
+  const report = readJson(runJson);
   const benches = (report?.files ?? []).flatMap((f) => f.groups.flatMap((g) => g.benchmarks));
   if (benches.length === 0) return null;
   const { adapters, cases, peers } = readMeta();
