@@ -251,6 +251,25 @@ export {
   type DiffusionReactionData,
 } from './pde/diffusion_reaction';
 export { samplePointCloud, type PointCloud, type PointCloudOptions } from './pde/point_cloud';
+export {
+  solvePoisson,
+  solveGaussianSource,
+  randomSource,
+  evalSource,
+  sampleGrid,
+  interpolateGrid,
+  type GaussianBump,
+  type SourceOptions,
+} from './pde/poisson';
+export {
+  generatePoisson,
+  poissonCloud,
+  randomCloud,
+  sampleAtPoints,
+  type PoissonData,
+  type PoissonDataOptions,
+  type PoissonCloud,
+} from './pde/poisson_dataset';
 export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
 export { fieldImage } from './viz/field_image';
