@@ -79,7 +79,7 @@ class Linear extends Module {
   }
 }
 
-/** GAOT's statistical GeometricEmbedding: its features, then Linear, ReLU, Linear. */
+/** GAOT's statistical GeometricEmbedding: its features, then Linear, ReLU, Linear, ReLU. */
 class GeometricEmbedding extends Module {
   private readonly layers: Linear[];
   constructor(rt: Runtime, rng: Rng, d: number, out: number) {
@@ -92,7 +92,9 @@ class GeometricEmbedding extends Module {
   }
 
   forward(y: Tensor, x: Tensor, nb: Neighborhoods): Tensor {
-    return this.layers[1].forward(relu(this.layers[0].forward(geometryFeatures(y, x, nb))));
+    // GAOT ends the MLP with a ReLU too: nn.Sequential(Linear, ReLU, Linear, ReLU).
+    const h = relu(this.layers[0].forward(geometryFeatures(y, x, nb)));
+    return relu(this.layers[1].forward(h));
   }
 }
 
