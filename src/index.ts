@@ -178,6 +178,15 @@ export { OutConv, type OutConvOptions } from './models/spacetime_fno_layers';
 export { SpaceTimeSpectralConv, type SpaceTimeSpectralConvOptions } from './nn/spectral_conv_st';
 export { TFNO, type TFNOConfig } from './models/tfno';
 export { MgNO, type MgNOConfig, type MgNOVariant, type MgPaddingMode } from './models/mgno';
+export {
+  GAOT,
+  GAOTGeometry,
+  type GAOTConfig,
+  type GAOTInputs,
+  type GAOTMagnoConfig,
+  type GAOTSettings,
+  type GAOTTransformerConfig,
+} from './models/gaot';
 export { MgConv, type MgConvOptions } from './nn/mgconv';
 export {
   Trainer,
