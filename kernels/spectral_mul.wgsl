@@ -1,6 +1,8 @@
 // Spectral multiply of a Fourier layer, fused with its zero fill (REFERENCE.md "SpectralConv").
 //   forward: out[b, o, f] = sum_i x[b, i, f] * w[i, o, j(f)]
 //   adjoint: out[b, i, f] = sum_o x[b, o, f] * conj(w[i, o, j(f)])   (the x-gradient)
+// With a population of weights (w [P, Cin, Cout, ...], P = batch / member_batch), batch entry b
+// uses w[b / member_batch]; a single weight is the case member_batch = batch.
 // for f inside the kept window, 0 elsewhere. Positions f run over [n_1, ..., n_r, m] (r = d - 1
 // full, unshifted non-last axes, then the half-spectrum axis). Window index j_a along a
 // non-last axis holds frequency j_a - floor(k_a / 2), stored at f_a = (j_a - floor(k_a/2)) mod n_a;
@@ -10,6 +12,7 @@
 // One dispatch, two kinds of workgroup (the branch is uniform per workgroup):
 //  - the first `compute_groups`: thread t takes window mode t % kept and a TB x TO tile of
 //    (batch, output channel) pairs, tile t / kept; consecutive threads read consecutive modes.
+//    A batch tile lies inside one member (b_tiles tiles per member), so it reads one weight.
 //  - the rest: one thread per output element, writing 0 where the position is outside the
 //    window (the buffer comes from the planner's arena, so it is not zero already).
 // The channel sum runs in a fixed order: results are bitwise deterministic.
@@ -23,7 +26,7 @@ override WG: u32 = 64;
 
 @group(0) @binding(0) var<uniform> P: SpectralParams;  // struct generated from spectralParams (src/ops/spectral.ts)
 @group(0) @binding(1) var<storage, read> x: array<vec2f>;          // [B, c_red, n_1..n_r, m_in] complex
-@group(0) @binding(2) var<storage, read> w: array<vec2f>;          // [Cin, Cout, k_1..k_r, k_last] complex
+@group(0) @binding(2) var<storage, read> w: array<vec2f>;          // [(P,) Cin, Cout, k_1..k_r, k_last] complex
 @group(0) @binding(3) var<storage, read_write> out: array<vec2f>;  // [B, c_out, n_1..n_r, m_out] complex
 
 // Whether an output position (row-major over [n_1..n_r, m_out]) lies in the kept window.
@@ -45,8 +48,13 @@ fn compute(t: u32) {
   let mode = t % P.kept;
   let tile = t / P.kept;
   let o0 = (tile % P.o_tiles) * TO;
-  let b0 = (tile / P.o_tiles) * TB;
+  let bt = tile / P.o_tiles;
+  let member = bt / P.b_tiles;
+  let b_first = member * P.member_batch;
+  let b_end = b_first + P.member_batch;
+  let b0 = b_first + (bt % P.b_tiles) * TB;
   if (b0 >= P.batch) { return; }
+  let w_at = member * P.w_member + mode;
   let row = window_row(mode);
   let jl = mode % P.k_last;
   let x_at = row * P.m_in + jl;
@@ -56,12 +64,12 @@ fn compute(t: u32) {
   for (var r = 0u; r < P.c_red; r++) {
     var xv: array<vec2f, TB>;
     for (var ib = 0u; ib < TB; ib++) {
-      let b = min(b0 + ib, P.batch - 1u);  // a clamped row computes a copy that is never stored
+      let b = min(b0 + ib, b_end - 1u);  // a clamped row computes a copy that is never stored
       xv[ib] = x[(b * P.c_red + r) * x_chan + x_at];
     }
     for (var io = 0u; io < TO; io++) {
       let o = min(o0 + io, P.c_out - 1u);
-      let wv = w[r * P.w_red + o * P.w_out + mode] * sign;
+      let wv = w[w_at + r * P.w_red + o * P.w_out] * sign;
       for (var ib = 0u; ib < TB; ib++) {
         acc[ib * TO + io] += cmul(xv[ib], wv);
       }
@@ -73,7 +81,7 @@ fn compute(t: u32) {
     for (var io = 0u; io < TO; io++) {
       let b = b0 + ib;
       let o = o0 + io;
-      if (b < P.batch && o < P.c_out) {
+      if (b < b_end && o < P.c_out) {
         out[(b * P.c_out + o) * out_chan + out_at] = acc[ib * TO + io];
       }
     }

@@ -50,6 +50,9 @@ export const spectralParams = new UniformLayout('SpectralParams', {
   rows: 'u32',
   compute_groups: 'u32',
   fill_total: 'u32',
+  member_batch: 'u32',
+  b_tiles: 'u32',
+  w_member: 'u32',
   n: { vec4: 'u32', length: 4 },
   k: { vec4: 'u32', length: 4 },
 });
@@ -64,6 +67,8 @@ export const spectralWgradParams = new UniformLayout('SpectralWgradParams', {
   k_last: 'u32',
   rows: 'u32',
   j_tiles: 'u32',
+  i_tiles: 'u32',
+  member_batch: 'u32',
   n: { vec4: 'u32', length: 4 },
   k: { vec4: 'u32', length: 4 },
 });
@@ -93,9 +98,12 @@ export const spectralMulDef: OpDef<MulAttrs> = {
     };
   },
   lower({ inputs, attrs }) {
-    const { win, batch, cRed, cOut, mIn, wRed, wOut } = mulGeometry(inputs, attrs);
+    const g = mulGeometry(inputs, attrs);
+    const { win, batch, cRed, cOut, mIn, wRed, wOut } = g;
     const oTiles = Math.ceil(cOut / SPECTRAL_TO);
-    const tiles = oTiles * Math.ceil(batch / SPECTRAL_TB);
+    // Batch tiles never straddle two members, so a tile reads one member's weight.
+    const bTiles = Math.ceil(g.memberBatch / SPECTRAL_TB);
+    const tiles = oTiles * bTiles * g.members;
     const computeGroups = Math.ceil((win.kept * tiles) / SPECTRAL_WG);
     const fillTotal = batch * cOut * win.rows * attrs.outLast;
     const groups = computeGroups + Math.ceil(fillTotal / SPECTRAL_WG);
@@ -112,6 +120,9 @@ export const spectralMulDef: OpDef<MulAttrs> = {
       o_tiles: oTiles,
       compute_groups: computeGroups,
       fill_total: fillTotal,
+      member_batch: g.memberBatch,
+      b_tiles: bTiles,
+      w_member: g.wMember,
     };
     const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
     const grid = grid1d(groups * SPECTRAL_WG, SPECTRAL_WG);
@@ -129,15 +140,24 @@ export const spectralMulDef: OpDef<MulAttrs> = {
     };
   },
   vjp({ g, inputs: [x, w], attrs: { adjoint }, needs }) {
-    const modes = w.shape.slice(2);
+    const pop = w.shape.length === x.shape.length + 1;
+    const modes = w.shape.slice(pop ? 3 : 2);
+    const population = pop ? w.shape[0] : undefined;
     const outLast = last(x.shape);
     return [
       needs[0] ? spectralMul(g, w, { adjoint: !adjoint, outLast }) : null,
-      needs[1] ? (adjoint ? spectralWgrad(g, x, modes) : spectralWgrad(x, g, modes)) : null,
+      needs[1]
+        ? adjoint
+          ? spectralWgrad(g, x, modes, population)
+          : spectralWgrad(x, g, modes, population)
+        : null,
     ];
   },
   reference([x, w], specs, attrs, out) {
-    const { win, batch, cRed, cOut, mIn, wRed, wOut } = mulGeometry(specs, attrs);
+    const { win, batch, cRed, cOut, mIn, wRed, wOut, memberBatch, wMember } = mulGeometry(
+      specs,
+      attrs,
+    );
     const rows = windowRows(win);
     const kLast = last(win.k);
     const mOut = attrs.outLast;
@@ -149,7 +169,7 @@ export const spectralMulDef: OpDef<MulAttrs> = {
           let [re, im] = [0, 0];
           for (let r = 0; r < cRed; r++) {
             const xi = 2 * ((b * cRed + r) * win.rows * mIn + row * mIn + (m % kLast));
-            const wi = 2 * (r * wRed + o * wOut + m);
+            const wi = 2 * (Math.floor(b / memberBatch) * wMember + r * wRed + o * wOut + m);
             const [wr, wm] = [w[wi], sign * w[wi + 1]];
             re += x[xi] * wr - x[xi + 1] * wm;
             im += x[xi] * wm + x[xi + 1] * wr;
@@ -165,12 +185,16 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
   name: 'spectral_wgrad',
   infer([a, b], attrs) {
     wgradGeometry([a, b], attrs);
-    return { shape: [a.shape[1], b.shape[1], ...attrs.modes], dtype: 'complex64' };
+    const shape = [a.shape[1], b.shape[1], ...attrs.modes];
+    const P = attrs.population;
+    return { shape: P === undefined ? shape : [P, ...shape], dtype: 'complex64' };
   },
   lower({ inputs: [a, b], attrs }) {
     const win = wgradGeometry([a, b], attrs);
+    const P = attrs.population ?? 1;
     const jTiles = Math.ceil(b.shape[1] / SPECTRAL_WGRAD_TILE);
-    const threads = win.kept * jTiles * Math.ceil(a.shape[1] / SPECTRAL_WGRAD_TILE);
+    const iTiles = Math.ceil(a.shape[1] / SPECTRAL_WGRAD_TILE);
+    const threads = win.kept * jTiles * iTiles * P;
     const params = {
       ...axisFields(win),
       batch: a.shape[0],
@@ -179,6 +203,8 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
       m_a: last(a.shape),
       m_g: last(b.shape),
       j_tiles: jTiles,
+      i_tiles: iTiles,
+      member_batch: a.shape[0] / P,
     };
     const bindings = [{ input: 0 }, { input: 1 }, { output: true as const }];
     const grid = grid1d(threads, SPECTRAL_WG);
@@ -186,8 +212,8 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
     // for each batch entry.
     const [batch, cA, cB] = [a.shape[0], a.shape[1], b.shape[1]];
     const cost = {
-      read: 8 * threads * batch * 2 * SPECTRAL_WGRAD_TILE,
-      write: 8 * win.kept * cA * cB,
+      read: 8 * threads * (batch / P) * 2 * SPECTRAL_WGRAD_TILE,
+      write: 8 * win.kept * cA * cB * P,
       flops: 8 * win.kept * batch * cA * cB,
     };
     return {
@@ -197,6 +223,7 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
     };
   },
   vjp({ g, inputs: [a, b], needs }) {
+    // With a population, g is [P, Cin, Cout, ...]: spectral_mul reads it as P weights.
     return [
       needs[0] ? spectralMul(b, g, { adjoint: true, outLast: last(a.shape) }) : null,
       needs[1] ? spectralMul(a, g, { outLast: last(b.shape) }) : null,
@@ -207,21 +234,24 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
     const [batch, cA] = specs[0].shape;
     const cB = specs[1].shape[1];
     const [mA, mB] = [last(specs[0].shape), last(specs[1].shape)];
+    const memberBatch = batch / (attrs.population ?? 1);
     const kLast = last(win.k);
     const y = new Float64Array(2 * numel(out.shape));
     windowRows(win).forEach((row, m) => {
       const jl = m % kLast;
       for (let i = 0; i < cA; i++)
         for (let o = 0; o < cB; o++) {
-          let [re, im] = [0, 0];
-          for (let s = 0; s < batch; s++) {
-            const ai = 2 * ((s * cA + i) * win.rows * mA + row * mA + jl);
-            const bi = 2 * ((s * cB + o) * win.rows * mB + row * mB + jl);
-            re += a[ai] * b[bi] + a[ai + 1] * b[bi + 1];
-            im += a[ai] * b[bi + 1] - a[ai + 1] * b[bi];
+          for (let p = 0; p < batch / memberBatch; p++) {
+            let [re, im] = [0, 0];
+            for (let s = p * memberBatch; s < (p + 1) * memberBatch; s++) {
+              const ai = 2 * ((s * cA + i) * win.rows * mA + row * mA + jl);
+              const bi = 2 * ((s * cB + o) * win.rows * mB + row * mB + jl);
+              re += a[ai] * b[bi] + a[ai + 1] * b[bi + 1];
+              im += a[ai] * b[bi + 1] - a[ai + 1] * b[bi];
+            }
+            const yi = 2 * (((p * cA + i) * cB + o) * win.kept + m);
+            [y[yi], y[yi + 1]] = [re, im];
           }
-          const yi = 2 * ((i * cB + o) * win.kept + m);
-          [y[yi], y[yi + 1]] = [re, im];
         }
     });
     return y;
@@ -232,6 +262,8 @@ export const spectralWgradDef: OpDef<WgradAttrs> = {
  * The contraction of a Fourier layer on the kept modes, zero elsewhere:
  * out[b, o, f] = sum_i x[b, i, f] * w[i, o, window(f)], out [B, Cout, n_1, ..., n_{d-1}, outLast].
  * With `adjoint`, out[b, i, f] = sum_o x[b, o, f] * conj(w[i, o, window(f)]) (the x-gradient).
+ * A population weight [P, Cin, Cout, k_1, ..., k_d] splits x's batch into P equal groups, group
+ * p contracted with w[p] (P FNO members' spectra stacked along the batch, in one dispatch).
  *
  * @example
  * // x = rfft spectrum [B, Cin, 64, 33], w [Cin, Cout, 12, 7]: modes -6..5 along axis 2, 0..6 along 3
@@ -249,12 +281,19 @@ export function spectralMul(
 /**
  * Weight gradient of spectral_mul: dw[i, o, j] = sum_b conj(a[b, i, f(j)]) * b[b, o, f(j)] over the
  * window `modes` (the weight's trailing shape), in PyTorch's convention for complex gradients.
+ * With `population` P (a population weight's gradient) the batch is P groups of B / P entries and
+ * the result [P, Cin, Cout, ...modes] holds one sum per group.
  *
  * @example
  * const dw = spectralWgrad(x, g, [12, 7]); // x [B, Cin, 64, 33], g [B, Cout, 64, 33] -> [Cin, Cout, 12, 7]
  */
-export function spectralWgrad(a: Tensor, b: Tensor, modes: readonly number[]): Tensor {
-  return apply('spectral_wgrad', [a, b], { modes: [...modes] });
+export function spectralWgrad(
+  a: Tensor,
+  b: Tensor,
+  modes: readonly number[],
+  population?: number,
+): Tensor {
+  return apply('spectral_wgrad', [a, b], { modes: [...modes], population });
 }
 
 declare module '../graph/registry' {
@@ -262,7 +301,7 @@ declare module '../graph/registry' {
     /** Fourier-layer contraction on the kept modes (adjoint: with conj(w), channels swapped). */
     spectral_mul: { readonly adjoint: boolean; readonly outLast: number };
     /** Its weight gradient over a window of `modes` (the weight's trailing shape). */
-    spectral_wgrad: { readonly modes: readonly number[] };
+    spectral_wgrad: { readonly modes: readonly number[]; readonly population?: number };
   }
 }
 

@@ -55,22 +55,37 @@ export function windowOf(op: string, x: Shape, k: readonly number[], show: strin
   return { n, k: [...k], kept: numel(k), rows: numel(n) };
 }
 
-/** Geometry of spectral_mul: channels reduced (c_red) and produced (c_out), weight strides. */
+/**
+ * Geometry of spectral_mul: channels reduced (c_red) and produced (c_out), weight strides. A
+ * weight one rank above x, [P, Cin, Cout, k_1, ..., k_d], is a population of P weights: x's batch
+ * is P groups of B / P entries, group p contracted with weight p.
+ */
 export function mulGeometry([x, w]: readonly TensorSpec[], { adjoint, outLast }: MulAttrs) {
   const show = `x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}${adjoint ? ' (adjoint)' : ''}`;
   requireComplex('spectral_mul', [
     ['x', x],
     ['w', w],
   ]);
-  if (w.shape.length !== x.shape.length)
-    throw new WgnoError('spectral_mul', `${show}: w must be [Cin, Cout, k_1, ..., k_d], x's rank`);
-  const win = windowOf('spectral_mul', x.shape, w.shape.slice(2), show);
-  const [cIn, cOut] = w.shape;
+  const off = w.shape.length === x.shape.length + 1 ? 1 : 0; // the population axis
+  const members = off ? w.shape[0] : 1;
+  const ws = w.shape.slice(off);
+  if (ws.length !== x.shape.length)
+    throw new WgnoError(
+      'spectral_mul',
+      `${show}: w must be [Cin, Cout, k_1, ..., k_d], x's rank (or [P, Cin, Cout, ...] for a population)`,
+    );
+  if (x.shape[0] % members !== 0)
+    throw new WgnoError(
+      'spectral_mul',
+      `${show}: a population of ${members} weights needs x's batch ${x.shape[0]} to be a multiple of ${members}`,
+    );
+  const win = windowOf('spectral_mul', x.shape, ws.slice(2), show);
+  const [cIn, cOut] = ws;
   const [cRed, cRes] = adjoint ? [cOut, cIn] : [cIn, cOut];
   if (x.shape[1] !== cRed)
     throw new WgnoError(
       'spectral_mul',
-      `${show}: x has ${x.shape[1]} channels but w expects ${cRed} (w's ${adjoint ? 'Cout, dim 1' : 'Cin, dim 0'})`,
+      `${show}: x has ${x.shape[1]} channels but w expects ${cRed} (w's ${adjoint ? 'Cout' : 'Cin'}, dim ${(adjoint ? 1 : 0) + off})`,
     );
   const kLast = win.k[win.k.length - 1];
   if (!Number.isInteger(outLast) || outLast < kLast)
@@ -80,12 +95,33 @@ export function mulGeometry([x, w]: readonly TensorSpec[], { adjoint, outLast }:
     );
   const wRed = adjoint ? win.kept : cOut * win.kept;
   const wOut = adjoint ? cOut * win.kept : win.kept;
-  return { win, batch: x.shape[0], cRed, cOut: cRes, mIn: x.shape[x.shape.length - 1], wRed, wOut };
+  const batch = x.shape[0];
+  return {
+    win,
+    batch,
+    cRed,
+    cOut: cRes,
+    mIn: x.shape[x.shape.length - 1],
+    wRed,
+    wOut,
+    members,
+    memberBatch: batch / members,
+    wMember: cIn * cOut * win.kept,
+  };
 }
 
-/** Geometry of spectral_wgrad(a, b): both spectra share batch and the full non-last axes. */
-export function wgradGeometry([a, b]: readonly TensorSpec[], { modes }: WgradAttrs) {
-  const show = `a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)}, modes [${modes.join(', ')}]`;
+/**
+ * Geometry of spectral_wgrad(a, b): both spectra share batch and the full non-last axes. With
+ * `population` P > 1 the batch is P groups, each summed into its own weight gradient.
+ */
+export function wgradGeometry([a, b]: readonly TensorSpec[], { modes, population }: WgradAttrs) {
+  const P = population ?? 1;
+  const show = `a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)}, modes [${modes.join(', ')}]${P > 1 ? `, population ${P}` : ''}`;
+  if (!Number.isInteger(P) || P < 1 || a.shape[0] % P !== 0)
+    throw new WgnoError(
+      'spectral_wgrad',
+      `${show}: population must be an integer >= 1 that divides the batch ${a.shape[0]}`,
+    );
   requireComplex('spectral_wgrad', [
     ['a', a],
     ['b', b],
