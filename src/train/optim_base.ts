@@ -16,6 +16,13 @@ import { requireFinite } from '../ops/elementwise';
  */
 export const floats = (p: Tensor): number => p.size * (p.dtype === 'complex64' ? 2 : 1);
 
+/** A parameter to update, its gradient and its state tensors. */
+export interface ParamUpdate {
+  readonly p: Tensor;
+  readonly g: Tensor;
+  readonly state: Tensor[];
+}
+
 /** Parameters as a list, or as [name, tensor] pairs (a model's namedParameters()). */
 export type ParamList = readonly Tensor[] | readonly (readonly [string, Tensor])[];
 
@@ -98,7 +105,7 @@ export abstract class Optimizer {
     // A parameter frozen since (requiresGrad false, Module.freeze) is left alone, as PyTorch
     // skips a parameter whose grad is None; its old .grad belongs to another graph.
     const live = this.params.flatMap((p, i) => (p.requiresGrad ? [[p, i] as const] : []));
-    return live.map(([p, i]) => {
+    const items = live.map(([p, i]): ParamUpdate => {
       if (!p.grad)
         throw new WgnoError(
           this.constructor.name,
@@ -106,8 +113,17 @@ export abstract class Optimizer {
         );
       let st = this.state.get(p);
       if (!st) this.state.set(p, (st = this.makeState(p)));
-      return this.update(p, p.grad, st);
+      return { p, g: p.grad, state: st };
     });
+    return this.updateAll(items);
+  }
+
+  /**
+   * The dispatches updating every live parameter: one each by default; an optimizer whose
+   * kernel takes several parameters per dispatch (Adam's foreach) overrides this.
+   */
+  protected updateAll(items: readonly ParamUpdate[]): Update[] {
+    return items.map(({ p, g, state }) => this.update(p, g, state));
   }
 
   /** Named optimizer state tensors (for checkpoints). */
