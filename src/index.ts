@@ -51,6 +51,9 @@ export {
   type ParamSlot,
   type PopulationFNNConfig,
 } from './nn/population';
+export { PopulationChannelMLP, PopulationSpectralConv } from './nn/population_layers';
+export { populationChannelLinear } from './ops/population_channel_linear';
+export { PopulationFNO } from './models/fno_population';
 export { GeneticAlgorithm, type GAOptions, type Generation } from './train/evolution/ga';
 export { OpenAIES, type ESOptions, type ESGeneration } from './train/evolution/es';
 export {
