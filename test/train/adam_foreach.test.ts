@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, type Runtime } from '../../src/runtime/runtime';
-import type { Tensor } from '../../src/graph/tensor';
 import { add, mul } from '../../src/ops/binary';
 import { sum } from '../../src/ops/reduce';
 import { square, tanh } from '../../src/ops/unary';
