@@ -1,16 +1,19 @@
 /**
  * wgno against two peer browser libraries, side by side in one headless Chromium page (`npm run
  * bench`): the same FNO-2D (neuraloperator semantics: grid embedding, lifting MLP, 4 Fourier
- * blocks with linear skip and soft-gated channel-MLP skip, projection; 64x64, batch 4, hidden 20,
- * modes (12, 12), 10 + 2 input channels, 1 output) with the SAME weights (wgno's, read back and fed
- * to the peers), in
- *   - wgno: FNO, lpLoss, Adam, compiled into Steps;
+ * blocks with linear skip and soft-gated channel-MLP skip, projection; hidden 20, modes (12, 12),
+ * 10 + 2 input channels, 1 output) with the SAME weights (wgno's, read back and fed to the peers),
+ * at 32x32 batch 2 and 64x64 batch 4, in
+ *   - wgno, in both kernel lowerings, each on its own device (`init({ kernels })`): 'lane' (lib
+ *     'wgno', what CPU adapters get) and 'workgroup' (lib 'wgno workgroup', what GPUs get);
+ *     FNO, lpLoss, Adam, compiled into Steps;
  *   - jax-js (bench/peers/jaxjs.ts): jit + valueAndGrad, its WebGPU FFT;
  *   - TF.js (bench/peers/tfjs.ts): tfjs-backend-webgpu, truncated-DFT matMuls (its FFT has no gradient).
  * Every row is warmed up once (pipelines compiled) and then timed for SAMPLES samples.
- * Before timing it checks that the three agree (forward output and first training loss, relative
- * to wgno) and prints the numbers. Rows: inference per batch, training step (forward + backward +
- * Adam), and rfft2 + irfft2 alone on (4, 20, 64, 64) and (1, 20, 256, 256).
+ * Before timing it checks that all agree (forward output and first training loss, relative to
+ * wgno 'lane') and prints the numbers. Rows: inference per batch, training step (forward +
+ * backward + Adam) per size, and rfft2 + irfft2 alone on (4, 20, 64, 64) and (1, 20, 256, 256)
+ * ('lane').
  *
  * Traffic: one warmed-up run of each FNO row is counted at the WebGPU level (dispatches and the
  * storage bytes bound to them, bench/traffic.ts), wgno's beside its declared step.cost; the
@@ -24,7 +27,7 @@
 import { describe, bench } from 'vitest';
 import { commands } from 'vitest/browser';
 import { Adam, FNO, Rng, fft, init, irfft, lpLoss, rfft } from '../src/index';
-import type { Step } from '../src/index';
+import type { Runtime, Step } from '../src/index';
 import { adapterLine, describeError as why } from './harness';
 import { TrafficCounter } from './traffic';
 import { FNO_BENCH, relL2, type Weights } from './peers/spec';
@@ -33,46 +36,65 @@ import type { PeerFft, PeerFno } from './peers/types';
 /** Timed samples per row (after one warm-up sample): SwiftShader runs the FNO step in seconds. */
 const SAMPLES = 3;
 const TARGET_MS = 20;
-type Lib = 'wgno' | 'jax-js' | 'tfjs';
+type Lib = 'wgno' | 'wgno workgroup' | 'jax-js' | 'tfjs';
+const PEERS = ['jax-js', 'tfjs'] as const;
+const SIZES = [
+  { batch: 2, size: 32 },
+  { batch: 4, size: 64 },
+];
 
 // Before init() and the peers' setup: the counter must see every bind group made.
 const traffic = TrafficCounter.install();
-const rt = await init();
+const rt = await init({ kernels: 'lane' });
+const rtWg = await init({ kernels: 'workgroup' });
 console.log(`[bench] adapter: ${adapterLine(rt)}`);
 const rng = new Rng(7);
-const { batch, inChannels, outChannels, hidden, nLayers, size, lr } = FNO_BENCH;
+const { inChannels, outChannels, hidden, nLayers, lr } = FNO_BENCH;
 
 // ---- wgno ----------------------------------------------------------------------------------
-const xData = rng.normals(batch * inChannels * size * size, 1);
-const yData = rng.normals(batch * outChannels * size * size, 1);
-const model = new FNO(rt, {
-  nModes: [...FNO_BENCH.modes],
-  inChannels,
-  outChannels,
-  hiddenChannels: hidden,
-  nLayers,
-  seed: 3,
-});
-const x = rt.tensor(xData, [batch, inChannels, size, size]);
-const target = rt.tensor(yData, [batch, outChannels, size, size]);
-const yInfer = model.forward(x);
-const inferStep = await rt.compile({ outputs: [yInfer], label: 'fno-infer' });
-inferStep.run();
-const wgnoOut = await yInfer.read();
-const weights: Weights = new Map();
-for (const [name, p] of model.namedParameters())
-  weights.set(name, {
-    shape: [...p.shape],
-    dtype: p.dtype === 'complex64' ? 'complex64' : 'float32',
-    data: await p.read(),
+/** The bench's FNO (seed 3: the same weights on every device) compiled for inference and training. */
+async function wgnoFno(
+  r: Runtime,
+  batch: number,
+  size: number,
+  xData: Float32Array,
+  yData: Float32Array,
+) {
+  const model = new FNO(r, {
+    nModes: [...FNO_BENCH.modes],
+    inChannels,
+    outChannels,
+    hiddenChannels: hidden,
+    nLayers,
+    seed: 3,
   });
-const trainLoss = lpLoss(model.forward(x), target);
-trainLoss.backward();
-const trainStep = await rt.compile({
-  outputs: [trainLoss],
-  updates: [new Adam(model.namedParameters(), { lr })],
-  label: 'fno-train',
-});
+  const x = r.tensor(xData, [batch, inChannels, size, size]);
+  const target = r.tensor(yData, [batch, outChannels, size, size]);
+  const y = model.forward(x);
+  const inferStep = await r.compile({ outputs: [y], label: 'fno-infer' });
+  inferStep.run();
+  const out = await y.read();
+  const weights: Weights = new Map();
+  for (const [name, p] of model.namedParameters())
+    weights.set(name, {
+      shape: [...p.shape],
+      dtype: p.dtype === 'complex64' ? 'complex64' : 'float32',
+      data: await p.read(),
+    });
+  const loss = lpLoss(model.forward(x), target);
+  loss.backward();
+  const trainStep = await r.compile({
+    outputs: [loss],
+    updates: [new Adam(model.namedParameters(), { lr })],
+    label: 'fno-train',
+  });
+  /** The first training step's loss (before its Adam update). */
+  const firstLoss = async () => {
+    trainStep.run();
+    return (await loss.read())[0];
+  };
+  return { inferStep, trainStep, out, weights, firstLoss };
+}
 
 function wgnoFft(data: Float32Array, shape: number[]) {
   const t = rt.tensor(data, shape);
@@ -80,21 +102,27 @@ function wgnoFft(data: Float32Array, shape: number[]) {
   const y = irfft(z, { n: shape.at(-1)! });
   return { y, step: rt.compile({ outputs: [y], label: `fft ${shape.join('x')}` }) };
 }
-const stepFn = (step: Step) => async () => {
+const stepFn = (step: Step, r: Runtime) => async () => {
   step.run();
-  await rt.device.queue.onSubmittedWorkDone();
+  await r.device.queue.onSubmittedWorkDone();
 };
 
 // ---- peers ---------------------------------------------------------------------------------
 const unavailable: Partial<Record<Lib, string>> = {};
-const peerFno: Partial<Record<Lib, PeerFno>> = {};
 type FftFactory = (data: Float32Array, shape: number[]) => PeerFft;
+type FnoFactory = (
+  w: Weights,
+  x: Float32Array,
+  y: Float32Array,
+  dims: { batch: number; size: number },
+) => Promise<PeerFno>;
+const peerFnoFactory: Partial<Record<Lib, FnoFactory>> = {};
 const peerFftFactory: Partial<Record<Lib, FftFactory>> = {};
 const versions: Record<string, string> = {};
 try {
   const jax = await import('./peers/jaxjs');
   versions['jax-js'] = `devices ${await jax.initJaxWebGpu()}`;
-  peerFno['jax-js'] = await jax.jaxFno(weights, xData, yData);
+  peerFnoFactory['jax-js'] = jax.jaxFno;
   peerFftFactory['jax-js'] = jax.jaxFft;
 } catch (e) {
   unavailable['jax-js'] = why(e);
@@ -102,38 +130,10 @@ try {
 try {
   const tfp = await import('./peers/tfjs');
   versions.tfjs = await tfp.initTfWebGpu();
-  peerFno.tfjs = await tfp.tfFno(weights, xData, yData);
+  peerFnoFactory.tfjs = tfp.tfFno;
   peerFftFactory.tfjs = tfp.tfFft;
 } catch (e) {
   unavailable.tfjs = why(e);
-}
-
-// ---- agreement (same weights, before any training step) -------------------------------------
-const agreement: Record<string, number | string> = {};
-for (const lib of ['jax-js', 'tfjs'] as const) {
-  const p = peerFno[lib];
-  if (!p) continue;
-  try {
-    agreement[`fno output ${lib} vs wgno`] = relL2(await p.output(), wgnoOut);
-  } catch (e) {
-    unavailable[lib] = `forward failed: ${why(e)}`;
-    delete peerFno[lib];
-  }
-}
-const noTrain = new Set<Lib>();
-// First training step of each: the loss it reports is the one before its Adam update.
-trainStep.run();
-const losses: Partial<Record<Lib, number>> = { wgno: (await trainLoss.read())[0] };
-for (const lib of ['jax-js', 'tfjs'] as const) {
-  const p = peerFno[lib];
-  if (!p) continue;
-  try {
-    losses[lib] = await p.trainLoss();
-    agreement[`train loss ${lib} vs wgno`] = Math.abs(losses[lib] - losses.wgno!) / losses.wgno!;
-  } catch (e) {
-    unavailable[lib] = `training step failed (its inference rows are kept): ${why(e)}`;
-    noTrain.add(lib);
-  }
 }
 
 // ---- rows ----------------------------------------------------------------------------------
@@ -161,19 +161,70 @@ async function calibrate(group: string, lib: Lib, fn: () => Promise<void>): Prom
   rows.push({ group, lib, name: `${lib}: ${group}`, fn, reps });
 }
 
-const gInfer = `fno2d infer b${batch} ${size}x${size}`;
-const gTrain = `fno2d train step b${batch} ${size}x${size}`;
-await calibrate(gInfer, 'wgno', stepFn(inferStep));
-for (const lib of ['jax-js', 'tfjs'] as const)
-  if (peerFno[lib]) await calibrate(gInfer, lib, () => peerFno[lib]!.infer());
-await calibrate(gTrain, 'wgno', stepFn(trainStep));
-for (const lib of ['jax-js', 'tfjs'] as const)
-  if (peerFno[lib] && !noTrain.has(lib)) await calibrate(gTrain, lib, () => peerFno[lib]!.train());
+// ---- FNO rows per size: agreement (same weights, before any training step), then timing -----
+const agreement: Record<string, number | string> = {};
+const losses: Record<string, number> = {};
+const wgnoSteps = new Map<() => Promise<void>, Step>();
+for (const { batch, size } of SIZES) {
+  const tag = `b${batch} ${size}x${size}`;
+  const xData = rng.normals(batch * inChannels * size * size, 1);
+  const yData = rng.normals(batch * outChannels * size * size, 1);
+  const lane = await wgnoFno(rt, batch, size, xData, yData);
+  const wg = await wgnoFno(rtWg, batch, size, xData, yData);
+  agreement[`fno ${tag} output wgno workgroup vs lane`] = relL2(wg.out, lane.out);
+  const peers: Partial<Record<Lib, PeerFno>> = {};
+  for (const lib of PEERS) {
+    const make = peerFnoFactory[lib];
+    if (!make) continue;
+    try {
+      peers[lib] = await make(lane.weights, xData, yData, { batch, size });
+      agreement[`fno ${tag} output ${lib} vs wgno`] = relL2(await peers[lib].output(), lane.out);
+    } catch (e) {
+      agreement[`fno ${tag} ${lib}`] = `forward failed: ${why(e)}`;
+      delete peers[lib];
+    }
+  }
+  const noTrain = new Set<Lib>();
+  losses[`wgno ${tag}`] = await lane.firstLoss();
+  losses[`wgno workgroup ${tag}`] = await wg.firstLoss();
+  for (const lib of PEERS) {
+    if (!peers[lib]) continue;
+    try {
+      losses[`${lib} ${tag}`] = await peers[lib].trainLoss();
+    } catch (e) {
+      agreement[`fno ${tag} ${lib} train`] = `training step failed (inference kept): ${why(e)}`;
+      noTrain.add(lib);
+    }
+  }
+  for (const lib of ['wgno workgroup', ...PEERS] as const)
+    if (losses[`${lib} ${tag}`] !== undefined)
+      agreement[`fno ${tag} train loss ${lib} vs wgno`] =
+        Math.abs(losses[`${lib} ${tag}`] - losses[`wgno ${tag}`]) / losses[`wgno ${tag}`];
 
-for (const r of rows) {
-  const step = r.lib !== 'wgno' ? undefined : r.group === gInfer ? inferStep : trainStep;
-  await traffic.count(r.group, r.lib, r.fn, step);
+  const gInfer = `fno2d infer ${tag}`;
+  const gTrain = `fno2d train step ${tag}`;
+  for (const [group, train] of [
+    [gInfer, false],
+    [gTrain, true],
+  ] as const) {
+    for (const [lib, w, r] of [
+      ['wgno', lane, rt],
+      ['wgno workgroup', wg, rtWg],
+    ] as const) {
+      const step = train ? w.trainStep : w.inferStep;
+      const fn = stepFn(step, r);
+      wgnoSteps.set(fn, step);
+      await calibrate(group, lib, fn);
+    }
+    for (const lib of PEERS) {
+      const p = peers[lib];
+      if (p && !(train && noTrain.has(lib)))
+        await calibrate(group, lib, train ? () => p.train() : () => p.infer());
+    }
+  }
 }
+
+for (const r of rows) await traffic.count(r.group, r.lib, r.fn, wgnoSteps.get(r.fn));
 traffic.uninstall();
 for (const t of traffic.rows) console.log(`[bench] traffic ${JSON.stringify(t)}`);
 
@@ -190,8 +241,8 @@ for (const shape of [
   const step = await w.step;
   step.run();
   agreement[`${group} wgno round trip`] = relL2(await w.y.read(), data);
-  await calibrate(group, 'wgno', stepFn(step));
-  for (const lib of ['jax-js', 'tfjs'] as const) {
+  await calibrate(group, 'wgno', stepFn(step, rt));
+  for (const lib of PEERS) {
     const make = peerFftFactory[lib];
     if (!make) continue;
     try {

@@ -85,8 +85,10 @@ export async function tfFno(
   w: Weights,
   xData: Float32Array,
   yData: Float32Array,
+  dims: { batch: number; size: number } = FNO_BENCH,
 ): Promise<PeerFno> {
-  const { batch: B, inChannels, outChannels, hidden, nLayers, size, lr } = FNO_BENCH;
+  const { inChannels, outChannels, hidden, nLayers, lr } = FNO_BENCH;
+  const { batch: B, size } = dims;
   const [m1, m2] = [FNO_BENCH.modes[0], FNO_BENCH.modes[1] / 2 + 1];
   const K = m1 * m2;
   const H = size;
