@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """FNO-paper Navier-Stokes trajectories for the SpaceTimeFNO experiments, on the CPU with PyTorch.
 
-    /usr/bin/python3 tools/experiments/spacetime_fno_data.py N RES DT SEED OUT.safetensors
+    /usr/bin/python3 tools/experiments/spacetime_fno_data.py N RES DT SEED OUT.safetensors [RECORDS]
 
 The same solver as `wgno ns-generate` (the FNO paper's navier_stokes_2d: pseudo-spectral, 2/3-rule
 on the nonlinear term, Crank-Nicolson viscous term, forcing 0.1 (sin + cos)(2 pi (x + y)),
@@ -9,7 +9,8 @@ nu = 1e-3, GaussianRF(alpha 2.5, tau 7) initial vorticity; tools/fixtures/make_n
 checks these formulas against wgno's solver), run by torch in float64 instead of on WebGPU:
 while this was written the two shared cores ran SwiftShader at ~1/18 of a core for us
 (load average 36), and ns-generate needed 835 s per time unit for 4 trajectories at 64x64.
-Writes `u` [N, RES, RES, 20] (record k at time k + 1) and `a` [N, RES, RES] (t = 0), float32, as
+Writes `u` [N, RES, RES, RECORDS] (default 20; record k at time k + 1; more records give the
+training script sliding windows) and `a` [N, RES, RES] (t = 0), float32, as
 ns-generate's layout. The random numbers differ from ns-generate's (torch's generator).
 """
 import math
@@ -62,16 +63,18 @@ def solve(w0, t_units, dt, nu=1e-3):
             nl = dealias * torch.fft.rfft2(q * wx + v * wy)
             w_h = (-dt * nl + dt * f_h + (1 - a) * w_h) / (1 + a)
         out.append(torch.fft.irfft2(w_h, s=(n, n)))
+        print(f't = {len(out)}', end=' ', flush=True)
     return torch.stack(out, -1)
 
 
 def main():
     count, res, dt, seed, path = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    records = int(sys.argv[6]) if len(sys.argv) > 6 else 20
     torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(seed)
     w0 = grf(gen, count, res)
     t0 = time.time()
-    u = solve(w0, 20, dt)
+    u = solve(w0, records, dt)
     print(f'{count} trajectories at {res}x{res}, dt {dt}: {time.time() - t0:.0f} s', flush=True)
     safetensors_io.save(path, {'a': w0.float(), 'u': u.float()}, {'solver': 'torch float64', 'dt': dt, 'seed': seed})
 

@@ -24,6 +24,10 @@ const { values: arg } = parseArgs({
     'lr-weight': { type: 'string', default: '1e-4' },
     'lr-bias': { type: 'string', default: '0.2' },
     modes: { type: 'string', default: '' },
+    anchor: { type: 'string', default: '1' },
+    schedule: { type: 'string', default: 'constant' },
+    alpha: { type: 'string', default: '' },
+    'out-steps': { type: 'string', default: '10' },
   },
 });
 const [T_IN, T_OUT] = [10, 10];
@@ -70,9 +74,12 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
     timeDerivative: arg.variant,
     lrWeight: Number(arg['lr-weight']),
     lrBias: Number(arg['lr-bias']),
+    anchor: Number(arg.anchor),
+    schedule: arg.schedule,
     onProgress: async (it, r, pred) =>
       trace.push({ it, residual: r, relL2: mean(perStep(await pred.read(), y, s, T_OUT)) }),
   };
+  if (arg.alpha) opts.alpha = Number(arg.alpha);
   if (arg.modes) opts.modes = arg.modes.split(',').map(Number);
   const refined = await refine(model, xt, opts);
   const seconds = (performance.now() - start) / 1000;
