@@ -10,6 +10,7 @@ import { init, type Runtime } from '../../src/runtime/runtime';
 import { add, mul } from '../../src/ops/binary';
 import { sum } from '../../src/ops/reduce';
 import { square, tanh } from '../../src/ops/unary';
+import { reshape } from '../../src/ops/layout';
 import { Adam, AdamW, type AdamOptions } from '../../src/train/optim';
 import { Rng } from '../../src/random';
 
@@ -40,6 +41,25 @@ describe('Adam foreach', () => {
     step.destroy();
     return { values, count };
   }
+
+  /** A parameter whose gradient is a view of another parameter: grad p0 = reshape(seed = p1). */
+  async function trainLeafGrad(foreach: boolean) {
+    const p0 = rt.tensor([1, -2, 3, 0.5], [4], { requiresGrad: true });
+    const p1 = rt.tensor([0.3, 0.7, -0.2, 1.5], [2, 2], { requiresGrad: true });
+    const y = add(reshape(p0, [2, 2]), square(p1));
+    y.backward(p1);
+    const step = await rt.compile({ outputs: [y], updates: [new Adam([p0, p1], { foreach })] });
+    for (let t = 0; t < 2; t++) step.run();
+    const out = [await p0.read(), await p1.read()];
+    step.destroy();
+    return out;
+  }
+
+  it('a gradient that is a view of a parameter is updated in a dispatch of its own', async () => {
+    // In one dispatch p1 would be bound writable (its update) and read-only (p0's gradient).
+    const many = await trainLeafGrad(true);
+    expect(many).toEqual(await trainLeafGrad(false));
+  });
 
   for (const [name, Opt, opts] of [
     ['Adam with L2 decay', Adam, { weightDecay: 0.1 }],
