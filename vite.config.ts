@@ -38,7 +38,7 @@ function demosIndex(): Plugin {
         server.config.logger.info(
           `  wgno demo: ${url}demos/navier-stokes/index.html\n` +
             `  more: ${url}demos/fno-example/index.html, ${url}demos/train/index.html, ` +
-            `${url}demos/element/index.html, ${url}demos/evolution/index.html, ${url}demos/digital-twin/index.html, ${url}demos/index.html (MLP)`,
+            `${url}demos/element/index.html, ${url}demos/evolution/index.html, ${url}demos/digital-twin/index.html, ${url}demos/geometry/index.html, ${url}demos/index.html (MLP)`,
         );
       });
     },
@@ -53,6 +53,7 @@ const sitePages = [
   'element/',
   'evolution/',
   'digital-twin/',
+  'geometry/',
   '',
 ].map((d) => resolve(root, `demos/${d}index.html`));
 /** Files the pages fetch at run time, copied beside them (paths relative to the repo root). */
