@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { WgnoError } from '../errors';
 import type { FNOConfig } from '../models/fno';
+import type { MgNOConfig } from '../models/mgno';
+import { modelKind, type ModelKind } from '../models/registry';
+import type { SpaceTimeFNOConfig } from '../models/spacetime_fno';
 import { readInputFile } from './files';
 
 /** Leaf schemas carry their expectation as the message, so the error can say "must be <message>". */
@@ -17,8 +20,13 @@ export const nonNegative = z.number({ error: 'a number >= 0' }).min(0, { error: 
 export const integer = z.number({ error: 'an integer' }).int({ error: 'an integer' });
 export const path = z.string({ error: 'a path (string)' }).min(1, { error: 'a non-empty path' });
 
+const flag = z.boolean({ error: 'true or false' });
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { error: values.map((v) => `'${v}'`).join(' or ') });
+const kind = <K extends ModelKind>(k: K) => z.literal(k, { error: `'${k}'` });
+
 /** FNO options of the config; inChannels and outChannels come from the rollout (tIn, 1). */
-const modelSchema = z.strictObject(
+const fnoSchema = z.strictObject(
   {
     nModes: z
       .array(int(1), { error: 'a list of 1 to 3 mode counts' })
@@ -40,35 +48,98 @@ const modelSchema = z.strictObject(
     rank: z
       .union([positive, z.array(int(1))], { error: 'a number > 0 or a list of integers' })
       .optional(),
+    kind: kind('fno').optional(),
   },
   { error: 'an object of FNO options' },
 );
 
-const trainSchema = z.strictObject(
+/** MgNO options (models/mgno_config.ts); inChannels comes from tIn, one channel out. */
+const mgnoSchema = z.strictObject(
   {
-    /** Data set file (wgno ns-generate): u [n, s, s, T]. */
-    data: path,
-    nTrain: int(1),
-    nTest: int(1),
-    tIn: int(1).default(10),
-    tOut: int(1).default(10),
-    model: modelSchema,
-    epochs: int(1),
-    batchSize: int(1),
-    lr: positive.default(1e-3),
-    weightDecay: nonNegative.default(1e-4),
-    stepSize: int(1).default(100),
-    gamma: positive.default(0.5),
-    seed: integer.default(0),
-    /** Output folder. */
-    out: path,
+    kind: kind('mgno'),
+    variant: oneOf(['dc', 'ns']).optional(),
+    hiddenChannels: int(1),
+    numLayers: int(1),
+    numIteration: z
+      .array(z.tuple([int(0), int(0)], { error: '[pre, post]' }), {
+        error: 'a list of [pre, post] smoothing counts, finest level first',
+      })
+      .min(1, { error: 'a list of [pre, post] smoothing counts, finest level first' }),
+    paddingMode: oneOf(['zeros', 'circular', 'reflect']).optional(),
+    bias: flag.optional(),
+    useRes: flag.optional(),
+    lastLayer: oneOf(['conv', 'linear']).optional(),
+    pointwise: flag.optional(),
+    gridSize: z.tuple([int(1), int(1)], { error: '[H, W]' }).optional(),
+    elementwiseAffine: flag.optional(),
+    mlpHiddenDim: int(0).optional(),
+    outputDim: int(1).optional(),
   },
-  { error: 'a JSON object' },
+  { error: 'an object of MgNO options' },
 );
 
-export type TrainConfig = z.infer<typeof trainSchema> & {
-  model: Omit<FNOConfig, 'inChannels' | 'outChannels'>;
-};
+/** Space-time FNO options (models/spacetime_fno_config.ts); outputSteps comes from tOut. */
+const spaceTimeSchema = z.strictObject(
+  {
+    kind: kind('spacetime_fno'),
+    modesX: int(1),
+    modesY: int(1),
+    modesT: int(1),
+    width: int(4),
+    numSpectralLayers: int(2).optional(),
+    latentSteps: int(1).optional(),
+    channelExpansion: int(1).optional(),
+    beta: z.number({ error: 'a number' }).optional(),
+    delta: z.number({ error: 'a number' }).optional(),
+    fftNorm: oneOf(['backward', 'forward', 'ortho']).optional(),
+    activation: oneOf(['ReLU', 'GELU']).optional(),
+    temporalPadding: flag.optional(),
+  },
+  { error: 'an object of space-time FNO options' },
+);
+
+const MODEL_SCHEMAS = { fno: fnoSchema, mgno: mgnoSchema, spacetime_fno: spaceTimeSchema };
+
+const trainSchema = <K extends ModelKind>(k: K) =>
+  z.strictObject(
+    {
+      /** Data set file (wgno ns-generate): u [n, s, s, T]. */
+      data: path,
+      nTrain: int(1),
+      nTest: int(1),
+      tIn: int(1).default(10),
+      tOut: int(1).default(10),
+      model: MODEL_SCHEMAS[k] as (typeof MODEL_SCHEMAS)[K],
+      epochs: int(1),
+      batchSize: int(1),
+      lr: positive.default(1e-3),
+      weightDecay: nonNegative.default(1e-4),
+      stepSize: int(1).default(100),
+      gamma: positive.default(0.5),
+      seed: integer.default(0),
+      /** Output folder. */
+      out: path,
+    },
+    { error: 'a JSON object' },
+  );
+
+type Base = Omit<z.infer<ReturnType<typeof trainSchema<'fno'>>>, 'model'>;
+
+/**
+ * `wgno train`'s config: `model.kind` ('fno' when absent, 'mgno' or 'spacetime_fno') selects the
+ * model options; the input and output channels (or frames) come from tIn and tOut.
+ */
+export type TrainConfig = Base &
+  (
+    | { model: Omit<FNOConfig, 'inChannels' | 'outChannels'> & { kind?: 'fno' } }
+    | { model: Omit<MgNOConfig, 'inChannels'> & { kind: 'mgno' } }
+    | { model: Omit<SpaceTimeFNOConfig, 'outputSteps' | 'seed'> & { kind: 'spacetime_fno' } }
+  );
+
+/** The kind of a train config's model: 'fno' when it names none. */
+export function kindOf(cfg: TrainConfig): ModelKind {
+  return cfg.model.kind ?? 'fno';
+}
 
 /** The value at `keys` inside `raw`, or undefined. */
 function valueAt(raw: unknown, keys: readonly PropertyKey[]): unknown {
@@ -107,25 +178,41 @@ export function describeIssue(
   return `${name}: '${at}' must be ${issue.message}, got ${JSON.stringify(value)}`;
 }
 
+/** The JSON of a config file; errors are WgnoErrors of `op`. */
+async function readJson(op: string, file: string): Promise<unknown> {
+  const text = new TextDecoder().decode(await readInputFile(op, file, 'the config'));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new WgnoError(op, `${file} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** `raw` checked against `schema`; errors are WgnoErrors of `op` naming `file`. */
+function check<S extends z.ZodType>(
+  op: string,
+  file: string,
+  raw: unknown,
+  schema: S,
+): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new WgnoError(op, describeIssue(schema, file, raw, r.error.issues[0]));
+  return r.data;
+}
+
 /** Reads a JSON config file and checks it against `schema`; errors are WgnoErrors of `op`. */
 export async function readConfig<S extends z.ZodType>(
   op: string,
   file: string,
   schema: S,
 ): Promise<z.output<S>> {
-  const text = new TextDecoder().decode(await readInputFile(op, file, 'the config'));
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new WgnoError(op, `${file} is not JSON: ${(e as Error).message}`);
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new WgnoError(op, describeIssue(schema, file, raw, r.error.issues[0]));
-  return r.data;
+  return check(op, file, await readJson(op, file), schema);
 }
 
 /** Reads and checks `wgno train`'s config file (JSON); unknown keys are errors. */
 export async function readTrainConfig(file: string): Promise<TrainConfig> {
-  return (await readConfig('train', file, trainSchema)) as TrainConfig;
+  const raw = await readJson('train', file);
+  const model = (raw as { model?: unknown } | null)?.model;
+  const k = modelKind('train', (model as { kind?: unknown } | null)?.kind, file);
+  return check('train', file, raw, trainSchema(k)) as TrainConfig;
 }

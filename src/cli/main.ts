@@ -29,6 +29,21 @@ const positive = (what: string) => number(what, (x) => Number.isFinite(x) && x >
 const nonNegative = (what: string) =>
   number(what, (x) => Number.isFinite(x) && x >= 0, 'a number >= 0');
 
+function parseModes(v: string): [number, number, number] {
+  const m = v.split(',').map(Number);
+  if (m.length !== 3 || m.some((x) => !Number.isInteger(x) || x < 1))
+    throw new InvalidArgumentError(
+      `--refine-modes must be three integers >= 1 as mx,my,mt, got '${v}'`,
+    );
+  return m as [number, number, number];
+}
+
+function parseDwdt(v: string): 'spectral' | 'implicit' {
+  if (v !== 'spectral' && v !== 'implicit')
+    throw new InvalidArgumentError(`--refine-dwdt must be 'spectral' or 'implicit', got '${v}'`);
+  return v;
+}
+
 /** Runs `job` with an AbortSignal that the first Ctrl-C fires; a second Ctrl-C exits at once. */
 async function interruptible(job: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const ctl = new AbortController();
@@ -109,20 +124,60 @@ function program(): Command {
       interruptible((signal) => train(o.config, !!o.resume, signal)),
     );
   p.command('eval')
-    .description('autoregressive rollout error of trained weights on a data set')
-    .requiredOption('--weights <file>', 'weights.safetensors')
-    .requiredOption('--config <file>', 'config.json written by wgno train')
-    .requiredOption('--data <file>', 'data set with u [n, s, s, T]')
+    .description(
+      "error of a trained model (FNO, MgNO, space-time FNO) on a data set; a space-time FNO's also after --refine K iterations",
+    )
+    .argument(
+      '[run]',
+      "wgno train's output folder (config.json, weights.safetensors) or its config.json",
+    )
+    .argument('[data]', 'data set with u [n, s, s, T] (any grid: zero-shot)')
+    .option('--weights <file>', 'weights.safetensors (default: beside the config)')
+    .option('--config <file>', 'config.json written by wgno train (instead of <run>)')
+    .option('--data <file>', 'data set (instead of <data>)')
     .option('--t-in <k>', 'input steps', positiveInt('--t-in'))
     .option(
       '--t-out <k>',
-      'predicted steps (default: the rest of each trajectory)',
+      "predicted steps (default: the rest of each trajectory; a space-time FNO's window)",
       positiveInt('--t-out'),
     )
     .option('--n <count>', 'use the last n trajectories', positiveInt('--n'))
     .option('--batch <b>', 'trajectories per forward pass', positiveInt('--batch'), 20)
-    .option('--json', 'end with one JSON line: {"mean": ..., "perStep": [...]}')
-    .action(async (o: EvalArgs) => console.log(formatEval(await evaluate(o), !!o.json)));
+    .option(
+      '--refine <K>',
+      'space-time FNO: also refine each window K iterations',
+      positiveInt('--refine'),
+    )
+    .option(
+      '--refine-lr-weight <lr>',
+      "refinement's Adam rate of the spectral weights (default 1e-4)",
+      positive('--refine-lr-weight'),
+    )
+    .option(
+      '--refine-lr-bias <lr>',
+      "refinement's Adam rate of the complex bias (default 0.2)",
+      positive('--refine-lr-bias'),
+    )
+    .option(
+      '--refine-modes <mx,my,mt>',
+      "the refined layer's modes (default n/4, n/4, trained mt + 1)",
+      parseModes,
+    )
+    .option(
+      '--refine-dwdt <how>',
+      "dw/dt of the residual: 'spectral' (default) or 'implicit'",
+      parseDwdt,
+    )
+    .option(
+      '--json',
+      'end with one JSON line: {"mean": ..., "perStep": [...]} (--refine: also "plain")',
+    )
+    .action(async (run: string | undefined, data: string | undefined, o: EvalArgs) =>
+      interruptible(async (signal) => {
+        const args = { ...o, run, data: o.data ?? data };
+        console.log(formatEval(await evaluate(args, signal), !!o.json));
+      }),
+    );
   p.command('darcy-train')
     .description(
       'a GNO or GINO on Darcy point clouds from a darcy-generate set (config: see README)',

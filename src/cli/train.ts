@@ -1,7 +1,8 @@
 /**
- * `wgno train --config FILE [--resume]`: an FNO on a Navier-Stokes data set with the paper's
- * autoregressive setup (tIn steps in, one step out, relative L2 summed over tOut rollout steps),
- * Adam with L2 weight decay and a step schedule. Writes into `out` what epochs.ts describes:
+ * `wgno train --config FILE [--resume]`: a model of `model.kind` on a Navier-Stokes data set. The
+ * FNO ('fno', the default) and MgNO ('mgno') with the FNO paper's autoregressive setup (tIn steps
+ * in, one step out, relative L2 summed over tOut rollout steps); the space-time FNO
+ * ('spacetime_fno') maps tIn frames to the next tOut at once (relative L2 per frame). Adam with L2 weight decay and a step schedule. Writes into `out` what epochs.ts describes:
  * config.json, and after every epoch checkpoint.safetensors (`--resume` continues from it, log
  * and elapsed time included), weights.safetensors (what `wgno eval` and the demo read), log.csv
  * and report.html.
@@ -11,15 +12,13 @@ import { join } from 'node:path';
 import { WgnoError } from '../errors';
 import type { HostTensor } from '../io/host_tensor';
 import { readSafetensors } from '../io/safetensors';
-import { FNO, type FNOConfig } from '../models/fno';
-import { nsRolloutPairs } from '../pde/dataset';
-import type { Runtime } from '../runtime/runtime';
 import { readCheckpointFile, type Checkpoint } from '../train/checkpoint';
 import { Adam, StepLR } from '../train/optim';
 import { Trainer } from '../train/trainer';
 import { readTrainConfig, type TrainConfig } from './config';
 import { trainEpochs, type Run } from './epochs';
 import { prepareOutputDir, readInputFile } from './files';
+import { checkGrid, configJson, nsModel, savedConfig, type NsModel } from './ns_models';
 import { gpuJob } from './progress';
 
 export { readTrainConfig, type TrainConfig } from './config';
@@ -46,52 +45,51 @@ export async function train(
   signal: AbortSignal,
 ): Promise<void> {
   const cfg = await readTrainConfig(configPath);
+  const saved = savedConfig(cfg);
+  if (saved.kind === 'mgno' && saved.model.variant === 'ns' && cfg.tIn !== 1)
+    throw new WgnoError(
+      'train',
+      `model.variant 'ns' adds its input to its one-frame output, so it needs tIn = 1, got ${cfg.tIn}; use variant 'dc' for ${cfg.tIn} frames in`,
+    );
   await prepareOutputDir('train', cfg.out, "'out'");
   const ckptPath = join(cfg.out, 'checkpoint.safetensors');
   if (resume && !existsSync(ckptPath))
     throw new WgnoError('train', `--resume: ${ckptPath} does not exist`);
   const u = await readRollout(cfg);
+  checkGrid('train', saved, u.shape[1]);
   const ckpt = resume ? await readCheckpointFile(ckptPath) : null;
   await gpuJob('train (epochs)', async (rt, bar) => {
-    const run = await fnoRun(rt, cfg, u, ckpt);
-    const saved = { model: run.model.config, tIn: cfg.tIn, tOut: cfg.tOut };
-    await trainEpochs(run, ckpt, saved, bar, signal);
+    const run = await modelRun(cfg, nsModel(rt, saved, u), ckpt);
+    await trainEpochs(run, ckpt, configJson(saved), bar, signal);
   });
 }
 
-/** The FNO, its Adam + StepLR, and the rollout pairs: the first nTrain train, the last nTest test. */
-async function fnoRun(
-  rt: Runtime,
-  cfg: TrainConfig,
-  u: HostTensor,
-  ckpt: Checkpoint | null,
-): Promise<Run & { model: FNO }> {
-  const tr = nsRolloutPairs(u, cfg.tIn, cfg.tOut, 0, cfg.nTrain);
-  const modelConfig: FNOConfig = { ...cfg.model, inChannels: cfg.tIn, outChannels: 1 };
-  const model = new FNO(rt, { seed: cfg.seed, ...modelConfig });
-  const optimizer = new Adam(model.namedParameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
+/** The model's Adam + StepLR and its pairs: the first nTrain train, the last nTest test. */
+async function modelRun(cfg: TrainConfig, m: NsModel, ckpt: Checkpoint | null): Promise<Run> {
+  const tr = m.pairs(0, cfg.nTrain);
+  const params = m.trainable.namedParameters();
+  const optimizer = new Adam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const scheduler = new StepLR(optimizer, { stepSize: cfg.stepSize, gamma: cfg.gamma });
   const opts = {
-    model,
+    model: m.trainable,
     optimizer,
     scheduler,
     inputs: tr.inputs,
     targets: tr.targets,
     batchSize: cfg.batchSize,
     seed: cfg.seed,
-    rollout: { tIn: cfg.tIn, tOut: cfg.tOut },
+    ...m.trainerOptions,
   };
   const trainer = ckpt ? await Trainer.resume(opts, ckpt) : await Trainer.create(opts);
-  const test = nsRolloutPairs(u, cfg.tIn, cfg.tOut, u.shape[0] - cfg.nTest, cfg.nTest);
-  const lossScale = cfg.batchSize * cfg.tOut;
   return {
     op: 'train',
     out: cfg.out,
     epochs: cfg.epochs,
     trainer,
-    model,
+    model: m.module,
     optimizer,
-    test,
-    lossScale,
+    test: m.pairs(m.total - cfg.nTest, cfg.nTest),
+    // The Trainer's loss sums the relative L2 over a batch's samples and predicted frames.
+    lossScale: cfg.batchSize * cfg.tOut,
   };
 }

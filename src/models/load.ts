@@ -1,12 +1,13 @@
 /**
- * Loading a trained FNO over HTTP (or from any URL `fetch` takes, or in Node from files): the weights
+ * Loading a trained model (FNO, MgNO or space-time FNO) over HTTP (or from any URL `fetch` takes, or in Node from files): the weights
  * as safetensors with neuraloperator names, and the config.json that `wgno train` writes beside them.
  */
 import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { nodeFs } from '../io/node_fs';
 import { readSafetensors } from '../io/safetensors';
-import { FNO, type FNOConfig } from './fno';
+import type { FNO, FNOConfig } from './fno';
+import { buildModel, parseModelConfig, type KindedModel, type SavedModelConfig } from './registry';
 
 /** `wgno train`'s config.json: the model, and the rollout window it was trained with. */
 export interface SavedFNOConfig {
@@ -25,6 +26,12 @@ export interface LoadedFNO {
   /** The parsed config.json. */
   config: SavedFNOConfig;
 }
+
+/** What `loadModel` returns: the model with its kind (narrow on `kind`) and its parsed config. */
+export type LoadedModel = KindedModel & {
+  /** The parsed config.json. */
+  config: SavedModelConfig;
+};
 
 /** A path in Node: anything without a URL scheme (one letter before ':' is a Windows drive). */
 function isNodePath(where: string): boolean {
@@ -56,9 +63,44 @@ async function readSource(where: string, what: string): Promise<ArrayBuffer | Ui
   return res.arrayBuffer();
 }
 
+/** Reads config.json and the weights; builds the model of the config and loads the weights. */
+async function load(
+  rt: Runtime,
+  weightsUrl: string,
+  configUrl: string,
+): Promise<KindedModel & { config: SavedModelConfig }> {
+  const [w, c] = await Promise.all([
+    readSource(weightsUrl, 'weights'),
+    readSource(configUrl, 'config'),
+  ]);
+  const config = parseModelConfig('loadModel', new TextDecoder().decode(c), configUrl);
+  const built = buildModel(rt, config);
+  built.model.loadStateDict(readSafetensors(w));
+  return { ...built, config } as KindedModel & { config: SavedModelConfig };
+}
+
+/**
+ * Fetches config.json and the weights of a run of any kind (FNO, MgNO, space-time FNO; see
+ * models/registry.ts), builds the model and loads the weights into it. Each of `weightsUrl` and
+ * `configUrl` is a URL (`fetch`), or in Node also a file path or file: URL.
+ *
+ * @example
+ * const rt = await init();
+ * const m = await loadModel(rt, 'ns2d-refiner/weights.safetensors', 'ns2d-refiner/config.json');
+ * if (m.kind === 'spacetime_fno') console.log(await m.model.forward(x, 10).read());
+ */
+export async function loadModel(
+  rt: Runtime,
+  weightsUrl: string,
+  configUrl: string,
+): Promise<LoadedModel> {
+  return load(rt, weightsUrl, configUrl);
+}
+
 /**
  * Fetches config.json and the weights, builds the FNO and loads the weights into it. Each of
  * `weightsUrl` and `configUrl` is a URL (`fetch`), or in Node also a file path or file: URL.
+ * A config of another kind is an error (loadModel reads any kind).
  *
  * @example
  * const rt = await init();
@@ -71,31 +113,11 @@ export async function loadFNO(
   weightsUrl: string,
   configUrl: string,
 ): Promise<LoadedFNO> {
-  const [w, c] = await Promise.all([
-    readSource(weightsUrl, 'weights'),
-    readSource(configUrl, 'config'),
-  ]);
-  const config = parseSavedConfig('loadFNO', new TextDecoder().decode(c), configUrl);
-  const fno = new FNO(rt, config.model);
-  fno.loadStateDict(readSafetensors(w));
-  return { fno, config };
-}
-
-/**
- * `wgno train`'s config.json from its text, checked to hold a "model" object; `op` and `name`
- * (the file or URL) go into the error.
- */
-export function parseSavedConfig(op: string, text: string, name: string): SavedFNOConfig {
-  let config: SavedFNOConfig;
-  try {
-    config = JSON.parse(text) as SavedFNOConfig;
-  } catch (e) {
-    throw new WgnoError(op, `the config ${name} is not JSON: ${String(e)}`);
-  }
-  if (typeof config !== 'object' || config === null || typeof config.model !== 'object')
+  const m = await load(rt, weightsUrl, configUrl);
+  if (m.kind !== 'fno')
     throw new WgnoError(
-      op,
-      `the config ${name} has no "model" object; expected wgno train's config.json ({ "model": { "nModes": [...], "hiddenChannels": ..., ... }, "tIn": ... })`,
+      'loadFNO',
+      `${configUrl} holds a '${m.kind}' model, not an FNO; load it with loadModel`,
     );
-  return config;
+  return { fno: m.model, config: m.config as SavedFNOConfig };
 }
