@@ -159,6 +159,8 @@ async function calibrate(group: string, lib: Lib, fn: () => Promise<void>): Prom
     reps *= 2;
   }
   rows.push({ group, lib, name: `${lib}: ${group}`, fn, reps });
+  // Progress, and a first number should a loaded machine cut the run short.
+  console.log(`[bench] warmed ${lib}: ${group} in ${warmMs.toFixed(0)} ms (pipelines included)`);
 }
 
 // ---- FNO rows per size: agreement (same weights, before any training step), then timing -----
@@ -224,7 +226,11 @@ for (const { batch, size } of SIZES) {
   }
 }
 
-for (const r of rows) await traffic.count(r.group, r.lib, r.fn, wgnoSteps.get(r.fn));
+for (const r of rows) {
+  const t0 = performance.now();
+  await traffic.count(r.group, r.lib, r.fn, wgnoSteps.get(r.fn));
+  console.log(`[bench] counted ${r.name}: one warm run ${(performance.now() - t0).toFixed(0)} ms`);
+}
 traffic.uninstall();
 for (const t of traffic.rows) console.log(`[bench] traffic ${JSON.stringify(t)}`);
 
