@@ -50,7 +50,9 @@ export {
   fnnLayout,
   type ParamSlot,
   type PopulationFNNConfig,
+  type EvolvablePopulation,
 } from './nn/population';
+export { PopulationDeepONet, type PopulationDeepONetConfig } from './nn/population_deeponet';
 export { PopulationChannelMLP, PopulationSpectralConv } from './nn/population_layers';
 export { populationChannelLinear } from './ops/population_channel_linear';
 export { PopulationFNO } from './models/fno_population';

@@ -35,6 +35,23 @@ export interface ParamSlot {
   readonly initStd: number;
 }
 
+/**
+ * What GeneticAlgorithm and OpenAIES need of a population (PopulationFNN, PopulationDeepONet):
+ * its size, parameters [P, ...] in `layout` order, each member's flat-vector coordinates, and the
+ * Philox seed its initial weights were drawn from.
+ */
+export type EvolvablePopulation = Pick<
+  PopulationFNN,
+  | 'rt'
+  | 'population'
+  | 'layout'
+  | 'genomeSize'
+  | 'initSeed'
+  | 'namedParameters'
+  | 'parameters'
+  | 'freeze'
+>;
+
 /** PopulationFNN's settings: an FNN config and the population size. */
 export interface PopulationFNNConfig {
   /** Number of members P (at least 1). */

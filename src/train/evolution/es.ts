@@ -20,7 +20,7 @@ import { philoxNormal, RandomSeed } from '../../ops/random';
 import { sum } from '../../ops/reduce';
 import { centredRanks } from '../../ops/topk';
 import { affine, neg } from '../../ops/unary';
-import type { PopulationFNN } from '../../nn/population';
+import type { EvolvablePopulation } from '../../nn/population';
 import { philoxBits, philoxNormals } from '../../random_philox';
 import { Adam } from '../optim';
 
@@ -67,7 +67,7 @@ export class OpenAIES {
 
   constructor(
     /** The population it evolves (its weights are overwritten every generation). */
-    readonly pop: PopulationFNN,
+    readonly pop: EvolvablePopulation,
     /** The fitness [P] of the population's current weights, recorded once (higher is better). */
     private readonly fitness: () => Tensor,
     opts: ESOptions = {},

@@ -14,7 +14,7 @@ import { assignUpdate } from '../../graph/in_place';
 import { reshape } from '../../ops/layout';
 import { philoxNormal, RandomSeed } from '../../ops/random';
 import { argsort } from '../../ops/topk';
-import type { PopulationFNN } from '../../nn/population';
+import type { EvolvablePopulation } from '../../nn/population';
 import { philoxBits } from '../../random_philox';
 import { gaMutate, gaParents } from './ga_ops';
 
@@ -70,7 +70,7 @@ export class GeneticAlgorithm {
 
   constructor(
     /** The population it evolves (its weights are overwritten every generation). */
-    readonly pop: PopulationFNN,
+    readonly pop: EvolvablePopulation,
     /** The fitness [P] of the population's current weights, recorded once (higher is better). */
     private readonly fitness: () => Tensor,
     opts: GAOptions = {},
