@@ -12,7 +12,8 @@ import type { Runtime } from '../runtime/runtime';
 import { Rng } from '../random';
 import type { SpaceTimeFNO } from '../models/spacetime_fno';
 import { OutConv } from '../models/spacetime_fno_layers';
-import { nsResidualNorm, DEFAULT_ALPHA, type NsResidualOptions } from '../pde/ns_residual';
+import { nsResidual, hMinus1Norm, DEFAULT_ALPHA, type NsResidualOptions } from '../pde/ns_residual';
+import { mean } from '../ops/reduce';
 import { concat } from '../ops/concat';
 import { slice } from '../ops/pad';
 import { Adam } from './optim';
@@ -43,10 +44,22 @@ export interface RefineOptions extends NsResidualOptions {
   /** Default 10. */
   progressEvery?: number;
   /**
-   * Default true: the residual is taken over the last input frame followed by the prediction, so
-   * dw/dt at the first predicted frames leans on a known frame (outSteps + 1 frames, `dt` apart).
+   * Known frames ahead of the prediction in the residual's window: true (default) is the last
+   * input frame (outSteps + 1 frames, `dt` apart), a number k the last k input frames, false none.
+   * They make dw/dt at the first predicted frames lean on known frames.
    */
-  anchor?: boolean;
+  anchor?: boolean | number;
+  /**
+   * Learning-rate schedule over the iterations: 'constant' (default), or 'cosine' from the given
+   * rates down to 1/100 of them (Adam's steps shrink, so the end of the run settles).
+   */
+  schedule?: 'constant' | 'cosine';
+  /**
+   * Frames at the end of the window whose residual is left out of the norm. Default 0. The last
+   * frames' dw/dt rests on one-sided differences (the least accurate); they still enter the
+   * other frames' dw/dt.
+   */
+  dropLast?: number;
 }
 
 /** What `refine` returns: the refined prediction and its output layer. */
@@ -108,6 +121,25 @@ function checkModes(model: SpaceTimeFNO, n: number, modes: readonly number[], st
     );
 }
 
+/** The H^-1 residual norm of the window, its last `dropLast` frames left out. */
+function residualLoss(frames: Tensor, opts: RefineOptions): Tensor {
+  const t = frames.shape[3];
+  const drop = opts.dropLast ?? 0;
+  if (!Number.isInteger(drop) || drop < 0 || drop > t - 1)
+    throw new WgnoError('refine', `dropLast must be an integer 0..${t - 1}, got ${drop}`);
+  const rh = nsResidual(frames, opts); // [1, T, n, n/2 + 1]
+  const kept = drop === 0 ? rh : slice(rh, 1, 0, t - drop);
+  return mean(hMinus1Norm(kept, opts.alpha ?? DEFAULT_ALPHA));
+}
+
+/** The number of known input frames the `anchor` option puts ahead of the prediction. */
+function anchorFrames(anchor: boolean | number | undefined, t: number): number {
+  const k = anchor === undefined || anchor === true ? 1 : anchor === false ? 0 : anchor;
+  if (!Number.isInteger(k) || k < 0 || k > t)
+    throw new WgnoError('refine', `anchor must be true, false or an integer 0..${t}, got ${k}`);
+  return k;
+}
+
 /**
  * Refines a SpaceTimeFNO's prediction for one input window [1, n, n, T_in] by minimising the H^-1
  * norm of its Navier-Stokes residual over a widened output layer (module comment). The model's
@@ -138,9 +170,9 @@ export async function refine(
   const layer = await widenedLayer(rt, model, modes);
   const prediction = layer.forward(fixed, input, steps);
   const t = x.shape[3];
-  const frames =
-    opts.anchor === false ? prediction : concat([slice(input, 3, t - 1, t), prediction], 3);
-  const loss = nsResidualNorm(frames, { ...opts, alpha: opts.alpha ?? DEFAULT_ALPHA });
+  const known = anchorFrames(opts.anchor, t);
+  const frames = known === 0 ? prediction : concat([slice(input, 3, t - known, t), prediction], 3);
+  const loss = residualLoss(frames, opts);
   loss.backward();
   const optimizer = new Adam([
     { params: layer.conv.weights, lr: opts.lrWeight ?? 1e-4 },
@@ -152,9 +184,17 @@ export async function refine(
     label: 'refine',
   });
   const iterations = opts.iterations ?? 50;
+  if (opts.schedule !== undefined && opts.schedule !== 'constant' && opts.schedule !== 'cosine')
+    throw new WgnoError(
+      'refine',
+      `schedule must be 'constant' or 'cosine', got '${opts.schedule}'`,
+    );
   const every = opts.progressEvery ?? 10;
   const history: [number, number][] = [];
+  const base = optimizer.lr;
   for (let i = 0; i < iterations; i++) {
+    if (opts.schedule === 'cosine')
+      optimizer.lr = base * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * i) / iterations)));
     step.run(); // loss and prediction of the current layer, then the Adam update
     if (opts.onProgress && (i % every === 0 || i === iterations - 1)) {
       const r = (await loss.read())[0];

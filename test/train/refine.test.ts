@@ -57,6 +57,26 @@ describe('refine (node)', () => {
       expect(relL2(h.data, before.get(k)!.data), k).toBe(0);
   });
 
+  it('anchors on several input frames with a cosine schedule and still lowers the residual', async () => {
+    const model = new SpaceTimeFNO(rt, { ...CFG, seed: 3 });
+    for (const b of model.outputOperator.conv.biases) b.write(new Rng(4).normals(2 * b.size));
+    const history: number[] = [];
+    await refine(model, window(), {
+      dt: 1,
+      outSteps: 3,
+      iterations: 20,
+      lrWeight: 0.02,
+      lrBias: 2,
+      anchor: 3,
+      schedule: 'cosine',
+      progressEvery: 19,
+      onProgress: (_, r) => {
+        history.push(r);
+      },
+    });
+    expect(history.at(-1)!).toBeLessThan(0.7 * history[0]);
+  });
+
   it('rejects a batch and too many modes', async () => {
     const model = new SpaceTimeFNO(rt, CFG);
     const two = rt.tensor(new Float32Array(2 * 16 * 16 * 5), [2, 16, 16, 5]);
@@ -64,5 +84,9 @@ describe('refine (node)', () => {
     await expect(refine(model, window(), { dt: 1, modes: [9, 4, 3] })).rejects.toThrow(
       /at most \[8, 8/,
     );
+    await expect(refine(model, window(), { dt: 1, anchor: 6 })).rejects.toThrow(/integer 0\.\.5/);
+    await expect(refine(model, window(), { dt: 1, dropLast: 9 })).rejects.toThrow(/dropLast/);
+    const bad = { dt: 1, schedule: 'linear' as 'cosine' };
+    await expect(refine(model, window(), bad)).rejects.toThrow(/'constant' or 'cosine'/);
   });
 });

@@ -26,6 +26,7 @@ const { values: arg } = parseArgs({
     modes: { type: 'string', default: '' },
     anchor: { type: 'string', default: '1' },
     schedule: { type: 'string', default: 'constant' },
+    'drop-last': { type: 'string', default: '0' },
     alpha: { type: 'string', default: '' },
     'out-steps': { type: 'string', default: '10' },
   },
@@ -76,6 +77,7 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
     lrBias: Number(arg['lr-bias']),
     anchor: Number(arg.anchor),
     schedule: arg.schedule,
+    dropLast: Number(arg['drop-last']),
     onProgress: async (it, r, pred) =>
       trace.push({ it, residual: r, relL2: mean(perStep(await pred.read(), y, s, T_OUT)) }),
   };
