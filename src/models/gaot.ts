@@ -111,7 +111,8 @@ export class GAOT extends Module {
   private readonly patchLinear: Linear;
   private readonly processor: Transformer;
   private readonly decoder: MAGNODecoder;
-  private readonly positions: Tensor;
+  /** The constant 2-D sinusoidal positions of the patches, [patches, patchSize^2 C]. */
+  readonly positions: Tensor;
 
   constructor(rt: Runtime, config: GAOTConfig) {
     super(rt);
