@@ -151,7 +151,9 @@ const ranks = (a) => {
 /** Member and ensemble errors, spread and calibration on the test windows. */
 function score(preds) {
   const truth = test.y;
-  const members = preds.map((pp) => avg(Array.from({ length: test.n }, (_, w) => relL2(pp, truth, w))));
+  const members = preds.map((pp) =>
+    avg(Array.from({ length: test.n }, (_, w) => relL2(pp, truth, w))),
+  );
   const m = new Float32Array(truth.length);
   const sd = new Float32Array(truth.length);
   for (let i = 0; i < truth.length; i++) {
