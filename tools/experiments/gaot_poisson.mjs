@@ -12,7 +12,8 @@
 // The budget is process CPU seconds (user + system, SwiftShader's threads included) spent in
 // training steps, not wall time: the machine is shared and its load varies, CPU time is what each
 // model actually got. Per-epoch test passes are outside the budget. The learning rate follows a
-// linear warm-up (first 5 % of the budget) then a cosine from --lr to --lr / 10, by budget fraction.
+// linear warm-up (the first --warmup of the budget, default 5 %) then a cosine from --lr to
+// --lr / 10, set once per epoch at the epoch's expected midpoint (budget fraction).
 //
 // Inputs per point: (f / fScale, 2x - 1, 2y - 1), [n, points, 3]; targets u / uScale, [n, points, 1]
 // (Trainer layout 'channels-last'). GAOT gets its geometry as 2p - 1 in [-1, 1]; GNO and GINO get
@@ -35,6 +36,7 @@ const { values: arg } = parseArgs({
     budget: { type: 'string', default: '300' },
     'batch-size': { type: 'string', default: '10' },
     lr: { type: 'string', default: '0.002' },
+    warmup: { type: 'string', default: '0.05' },
     seed: { type: 'string', default: '0' },
   },
 });
@@ -180,9 +182,9 @@ const MODELS = {
   },
 };
 
-/** Warm-up then cosine, as a function of the budget fraction used. */
+/** Warm-up (a fraction --warmup of the budget) then cosine, by the budget fraction used. */
 function lrAt(frac) {
-  const warm = 0.05;
+  const warm = Number(arg.warmup);
   if (frac < warm) return LR * Math.max(frac / warm, 0.1);
   const t = Math.min((frac - warm) / (1 - warm), 1);
   return LR / 10 + (LR - LR / 10) * 0.5 * (1 + Math.cos(Math.PI * t));
@@ -194,7 +196,7 @@ async function trainLoop(name, dir, trainer, optimizer, test) {
   await writeFile(logPath, 'epoch,train_rel_l2,test_rel_l2,lr,cpu_seconds,wall_seconds\n');
   let [cpu, wall, last] = [0, 0, 0];
   while (cpu + last <= BUDGET) {
-    optimizer.lr = lrAt(cpu / BUDGET);
+    optimizer.lr = lrAt((cpu + last / 2) / BUDGET); // at the epoch's expected midpoint
     const [c0, w0] = [cpuSeconds(), performance.now()];
     const { losses } = await trainer.fit(1);
     last = cpuSeconds() - c0;
