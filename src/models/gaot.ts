@@ -50,9 +50,10 @@ export class GAOTGeometry {
     readonly decoderNeighbors: readonly Neighborhoods[],
   ) {}
 
-  /** Free the neighbourhoods' index buffers. */
+  /** Free the neighbourhoods' index buffers and the coordinate tensors. */
   destroy(): void {
     for (const nb of [...this.encoderNeighbors, ...this.decoderNeighbors]) nb.destroy();
+    for (const t of new Set([this.points, this.tokens, this.queries])) t.destroy();
   }
 }
 

@@ -58,12 +58,19 @@ export interface GAOTConfig {
 
 /** A GAOTConfig checked, every default filled in. */
 export interface GAOTSettings {
+  /** Channels of the input function. */
   inChannels: number;
+  /** Channels of the output. */
   outChannels: number;
+  /** Coordinate dimension (2). */
   coordDim: 2;
+  /** Latent token grid [H, W]. */
   latentTokens: [number, number];
+  /** Encoder and decoder settings, defaults filled in. */
   magno: Required<GAOTMagnoConfig> & { scales: number[] };
+  /** Processor settings, defaults filled in. */
   transformer: Required<GAOTTransformerConfig>;
+  /** Seed of the initial weights. */
   seed: number;
 }
 
