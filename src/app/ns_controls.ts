@@ -8,14 +8,17 @@ export interface ControlState {
   showError: boolean;
   grid: number;
   seed: number;
+  /** The refine switch (shown only when the demo has a refiner). */
+  refine: boolean;
 }
 
 export function controls(
   root: HTMLElement,
   state: ControlState,
   grids: readonly number[],
-  demo: Pick<NavierStokesDemo, 'setGrid' | 'reseed' | 'reset'>,
+  demo: Pick<NavierStokesDemo, 'setGrid' | 'reseed' | 'reset' | 'setRefine'>,
   step: () => unknown,
+  refine: boolean,
 ): GUI {
   const gui = new GUI({ container: root, title: 'wgno Navier-Stokes' });
   gui.add(state, 'running').name('run').listen();
@@ -28,6 +31,12 @@ export function controls(
     .listen()
     .onChange((n: number) => void demo.setGrid(n));
   gui.add(state, 'showError').name('error panel');
+  if (refine)
+    gui
+      .add(state, 'refine')
+      .name('refine (space-time FNO)')
+      .listen()
+      .onChange((on: boolean) => void demo.setRefine(on));
   return gui;
 }
 

@@ -9,10 +9,12 @@
  *
  * The parts: the options and public types (ns_options.ts), what was simulated since the last
  * restart (ns_state.ts), what is shown (ns_view.ts), the inputs (ns_controls.ts) and the GPU work
- * (ns_simulation.ts), where it starts (ns_history.ts). Here: the animation loop. Frames never wait on the main thread: GPU work is
+ * (ns_simulation.ts), where it starts (ns_history.ts), the refine switch (ns_refiner.ts: a space-time
+ * FNO's 10-unit prediction, refined by the Navier-Stokes residual). Here: the animation loop. Frames never wait on the main thread: GPU work is
  * awaited asynchronously, one frame in flight, and every control runs with no frame in flight.
  */
 import type GUI from 'lil-gui';
+import { WgnoError } from '../errors';
 import { sampleGrf2d } from '../pde/grf';
 import { loadFNO } from '../models/load';
 import { Rng } from '../random';
@@ -22,6 +24,7 @@ import { loadHistory, resampleStart, type History, type Start } from './ns_histo
 import { resolveOptions, type DemoConfig, type NavierStokesDemo } from './ns_options';
 import type { NavierStokesDemoOptions } from './ns_options';
 import { Simulation } from './ns_simulation';
+import { DemoRefiner } from './ns_refiner';
 import { DemoState } from './ns_state';
 import { DemoView, onCpu } from './ns_view';
 
@@ -64,6 +67,8 @@ class LiveDemo implements NavierStokesDemo {
   private holds = 0;
   private resume = false;
   private destroyed = false;
+  /** The refine switch's model and state, loaded when the switch first goes on. */
+  private refiner: DemoRefiner | null = null;
 
   private constructor(
     readonly runtime: Runtime,
@@ -74,7 +79,7 @@ class LiveDemo implements NavierStokesDemo {
     private readonly state: DemoState,
     private readonly history: History | null,
   ) {
-    this.ui = { running: true, showError: true, grid: cfg.grid, seed: cfg.seed };
+    this.ui = { running: true, showError: true, grid: cfg.grid, seed: cfg.seed, refine: false };
     this.initial = this.freshStart();
   }
 
@@ -144,8 +149,47 @@ class LiveDemo implements NavierStokesDemo {
     return this.paused(() => this.restart(this.initial));
   }
 
+  get refining(): boolean {
+    return this.refiner?.enabled ?? false;
+  }
+
+  get refineHistory() {
+    return this.refiner?.history ?? { plain: [], refined: [] };
+  }
+
+  get refineStatus(): string {
+    return this.refiner?.status ?? 'off';
+  }
+
+  async setRefine(on: boolean): Promise<void> {
+    const settings = this.cfg.refiner;
+    if (!settings)
+      throw new WgnoError('mountNavierStokes', 'setRefine: the demo was mounted without a refiner');
+    const sink = {
+      point: (series: 'plain' | 'refined', t: number, relL2: number) =>
+        this.view.plotRefine(series, { t, relL2 }),
+      status: (text: string) => this.view.showRefine(text),
+    };
+    if (on && !this.refiner) {
+      sink.status('loading the space-time FNO');
+      try {
+        this.refiner = await DemoRefiner.load(this.runtime, settings, sink);
+      } catch (e) {
+        this.ui.refine = false;
+        sink.status(`could not load it: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
+    }
+    this.ui.refine = on;
+    this.view.clearRefine();
+    // Straight after a restart the solver's states so far are the start's records.
+    const fresh = this.state.stats.time === this.initial.records.length;
+    this.refiner?.setEnabled(on, fresh ? this.initial.records : []);
+  }
+
   destroy(): void {
     this.destroyed = true;
+    this.refiner?.setEnabled(false); // a running refinement stops at its next iteration
     this.gui?.destroy();
     this.view.destroy();
     this.sim.destroy();
@@ -161,7 +205,8 @@ class LiveDemo implements NavierStokesDemo {
     });
     if (this.cfg.controls) {
       const step = () => this.busy || this.tick();
-      this.gui = controls(this.view.root, this.ui, this.cfg.grids, this, step);
+      const refine = !!this.cfg.refiner;
+      this.gui = controls(this.view.root, this.ui, this.cfg.grids, this, step, refine);
     }
     this.restart(this.initial);
     await this.draw();
@@ -187,6 +232,7 @@ class LiveDemo implements NavierStokesDemo {
     this.sim.ns.setVorticity(start.records.at(-1) ?? start.w0);
     this.sim.setWindow(start.records);
     this.state.restart(k, k);
+    this.refiner?.reset(start.records);
     this.view.restart();
     this.view.showReadout(this.state);
   }
@@ -214,6 +260,8 @@ class LiveDemo implements NavierStokesDemo {
         const point = await this.state.endOfUnit(this.sim);
         if (point) this.view.plotPoint(point);
         this.view.showReadout(this.state);
+        const read = () => this.sim.ns.readVorticity();
+        await this.refiner?.unit(this.state.stats.time, read, this.sim.n);
       }
       await this.draw();
       this.stats.frames++;

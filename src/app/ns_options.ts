@@ -2,6 +2,7 @@
 import { WgnoError } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { DIVERGING, checkRange, type Rgb } from '../viz/field_view';
+import type { RefinerSettings } from './ns_refiner';
 
 /** Options of `mountNavierStokes`: the model's files and the simulation's settings. */
 export interface NavierStokesDemoOptions {
@@ -39,6 +40,11 @@ export interface NavierStokesDemoOptions {
   controls?: boolean;
   /** Show the live error plot. Default true. */
   plot?: boolean;
+  /**
+   * The refine switch's space-time FNO (e.g. models/ns2d-refiner) and settings; without it there
+   * is no switch. Loaded when the switch first goes on.
+   */
+  refiner?: RefinerSettings;
 }
 
 /** The handle `mountNavierStokes` returns: readouts and controls of the running demo. */
@@ -68,6 +74,22 @@ export interface NavierStokesDemo {
   reseed(): Promise<void>;
   /** Restart from the current initial field at t = 0. */
   reset(): Promise<void>;
+  /** Whether the refine switch is on. */
+  readonly refining: boolean;
+  /**
+   * Turns the refine switch on or off (needs `options.refiner`; the first time on loads the
+   * model). On: every 10 solver units the space-time FNO predicts the next 10 from the last 10,
+   * the prediction is refined in the background, and both are scored against the solver as it
+   * gets there (`refineHistory`, the plot). Off: a running refinement stops at its next iteration.
+   */
+  setRefine(on: boolean): Promise<void>;
+  /** The space-time FNO's plain and refined errors since the last restart or switch-on. */
+  readonly refineHistory: {
+    plain: readonly { t: number; relL2: number }[];
+    refined: readonly { t: number; relL2: number }[];
+  };
+  /** The refine switch's state in words (off, waiting, refining t = ..: iteration i/K, ...). */
+  readonly refineStatus: string;
   /** Stops the animation and frees the GPU objects and the page elements. */
   destroy(): void;
 }
@@ -88,8 +110,8 @@ export interface DemoStats {
   error?: string;
 }
 
-export type DemoConfig = Required<Omit<NavierStokesDemoOptions, 'historyUrl'>> &
-  Pick<NavierStokesDemoOptions, 'historyUrl'>;
+export type DemoConfig = Required<Omit<NavierStokesDemoOptions, 'historyUrl' | 'refiner'>> &
+  Pick<NavierStokesDemoOptions, 'historyUrl' | 'refiner'>;
 
 /**
  * The options with their defaults, checked; and the solver steps per time unit (1/dt). `cpu`: the
@@ -114,6 +136,9 @@ export function resolveOptions(
       `substeps = ${cfg.substeps}; need a whole number >= 1 that divides 1/dt = ${stepsPerUnit}`,
     );
   checkRange('mountNavierStokes', cfg.range);
+  const k = cfg.refiner?.iterations;
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1))
+    throw new WgnoError('mountNavierStokes', `refiner.iterations = ${k}; need an integer >= 1`);
   if (!(cfg.errorRange > 0 && Number.isFinite(cfg.errorRange)))
     throw new WgnoError(
       'mountNavierStokes',

@@ -16,7 +16,12 @@ import { injectStyles } from './styles';
 const READOUT = ['time', 'solver ms per time unit', 'FNO ms per time unit', 'speed-up'] as const;
 const ERROR_KEY = 'FNO relative L2 error';
 
-type ViewConfig = Pick<DemoConfig, 'range' | 'errorRange' | 'colormap' | 'plot' | 'grid'>;
+const REFINE_KEY = 'refine (space-time FNO)';
+
+type ViewConfig = Pick<
+  DemoConfig,
+  'range' | 'errorRange' | 'colormap' | 'plot' | 'grid' | 'refiner'
+>;
 
 /**
  * Whether WebGPU runs on the CPU here: the adapter says so (SwiftShader, llvmpipe, a fallback
@@ -64,10 +69,12 @@ export class DemoView {
     colorBar(this.panels[2].box, { range: cfg.errorRange, what: 'error', stops, extra: 'small' });
     this.presenters = this.panels.map((p) => makePresenter(rt, p.canvas, cpu.adapter));
     colorBar(this.root, { range: cfg.range, what: 'vorticity (solver, FNO)', stops });
-    this.readout = new Readout(this.root, [...READOUT, ERROR_KEY, 'adapter']);
-    this.plot = cfg.plot ? new ErrorPlot(this.root) : null;
+    const refine = cfg.refiner ? [REFINE_KEY] : [];
+    this.readout = new Readout(this.root, [...READOUT, ERROR_KEY, ...refine, 'adapter']);
+    this.plot = cfg.plot ? new ErrorPlot(this.root, 400, !!cfg.refiner) : null;
     const adapter = `${rt.adapterInfo.vendor} ${rt.adapterInfo.architecture}`.trim();
     this.readout.set('adapter', adapter || '(not reported)');
+    if (cfg.refiner) this.showRefine('off');
   }
 
   /** Builds the view inside `element`, presenting the way the adapter allows (see presenters.ts). */
@@ -126,6 +133,22 @@ export class DemoView {
 
   plotPoint(p: ErrorPoint): void {
     this.plot?.push(p.t, p.relL2);
+  }
+
+  /** A point of the space-time FNO's plain or refined error. */
+  plotRefine(series: 'plain' | 'refined', p: ErrorPoint): void {
+    this.plot?.set(series, p.t, p.relL2);
+  }
+
+  /** Clears the space-time FNO's curves (the switch went on again). */
+  clearRefine(): void {
+    this.plot?.clear('plain');
+    this.plot?.clear('refined');
+  }
+
+  /** The refine switch's state in the readout. */
+  showRefine(text: string): void {
+    this.readout.set(REFINE_KEY, text);
   }
 
   /** Shows the error that stopped the demo. */

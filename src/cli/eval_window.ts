@@ -84,6 +84,11 @@ export async function evaluateWindows(
   const s = w.u.shape[1];
   const K = args.refine;
   if (K !== undefined) checkRefineGrid(s, args);
+  if (K !== undefined && args.refineDwdt !== 'implicit' && w.tOut < 3)
+    throw new WgnoError(
+      'eval',
+      `--refine: the residual's spectral dw/dt needs at least 3 predicted frames, got ${w.tOut} (--t-out); or use --refine-dwdt implicit`,
+    );
   const plain: number[][] = [];
   const refined: number[][] = [];
   const total = K === undefined ? w.count : w.count * K;

@@ -7,6 +7,9 @@
  */
 import { WgnoError } from '../errors';
 import type { HostTensor } from '../io/host_tensor';
+import type { FNOConfig } from '../models/fno';
+import type { MgNOConfig } from '../models/mgno';
+import type { SpaceTimeFNOConfig } from '../models/spacetime_fno';
 import { checkGridLevels, resolveMgNO } from '../models/mgno_config';
 import type { KindedModel, SavedModelConfig } from '../models/registry';
 import { buildModel } from '../models/registry';
@@ -41,22 +44,23 @@ export function nsWindows(
 /** The saved config (config.json) of a training config: constructor config with its kind. */
 export function savedConfig(cfg: TrainConfig): SavedModelConfig {
   const window = { tIn: cfg.tIn, tOut: cfg.tOut };
-  const m = cfg.model;
-  switch (m.kind) {
-    case 'mgno':
-      return { kind: 'mgno', model: { ...m, inChannels: cfg.tIn, seed: cfg.seed }, ...window };
-    case 'spacetime_fno':
-      return {
-        kind: 'spacetime_fno',
-        model: { ...m, outputSteps: cfg.tOut, seed: cfg.seed },
-        ...window,
-      };
-    default:
-      return {
-        kind: 'fno',
-        model: { ...m, inChannels: cfg.tIn, outChannels: 1, seed: cfg.seed },
-        ...window,
-      };
+  // The kind goes beside the constructor config; the constructors reject unknown keys.
+  const { kind, ...ctor } = cfg.model;
+  const seed = cfg.seed;
+  switch (kind) {
+    case 'mgno': {
+      const model = { ...(ctor as Omit<MgNOConfig, 'inChannels'>), inChannels: cfg.tIn, seed };
+      return { kind, model, ...window };
+    }
+    case 'spacetime_fno': {
+      const model = { ...(ctor as SpaceTimeFNOConfig), outputSteps: cfg.tOut, seed };
+      return { kind, model, ...window };
+    }
+    default: {
+      const fno = ctor as Omit<FNOConfig, 'inChannels' | 'outChannels'>;
+      const model = { ...fno, inChannels: cfg.tIn, outChannels: 1, seed };
+      return { kind: 'fno', model, ...window };
+    }
   }
 }
 

@@ -59,3 +59,26 @@ export const boxes = (page: Page): Promise<Record<string, number[]>> =>
     });
     return out;
   });
+
+/** The refine switch's readouts: its state in words and the plain and refined errors so far. */
+export const refine = (
+  page: Page,
+): Promise<{
+  on: boolean;
+  status: string;
+  plain: { t: number; relL2: number }[];
+  refined: { t: number; relL2: number }[];
+}> =>
+  page.evaluate(() => {
+    type RefineHandle = {
+      refining: boolean;
+      refineStatus: string;
+      refineHistory: {
+        plain: { t: number; relL2: number }[];
+        refined: { t: number; relL2: number }[];
+      };
+    };
+    const d = (window as unknown as { wgnoDemo: RefineHandle }).wgnoDemo;
+    const h = d.refineHistory;
+    return { on: d.refining, status: d.refineStatus, plain: [...h.plain], refined: [...h.refined] };
+  });
