@@ -19,6 +19,8 @@ import type { PeerFft, PeerFno } from './types';
 
 interface WebGpuBackendLike {
   device: GPUDevice;
+  /** Null when nothing was recorded since the last submit (the backend flushes by itself). */
+  commandEncoder: GPUCommandEncoder | null;
   submitQueue(): void;
 }
 
@@ -34,7 +36,8 @@ export async function initTfWebGpu(): Promise<string> {
 /** Submit TF.js's pending command buffers and wait until the GPU finished them. */
 async function gpuDone(): Promise<void> {
   const be = tf.backend() as unknown as WebGpuBackendLike;
-  be.submitQueue();
+  // tfjs submits by itself every few dispatches; a step ending on that boundary leaves no encoder.
+  if (be.commandEncoder) be.submitQueue();
   await be.device.queue.onSubmittedWorkDone();
 }
 
