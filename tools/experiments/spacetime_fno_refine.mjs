@@ -78,8 +78,12 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
     anchor: Number(arg.anchor),
     schedule: arg.schedule,
     dropLast: Number(arg['drop-last']),
-    onProgress: async (it, r, pred) =>
-      trace.push({ it, residual: r, relL2: mean(perStep(await pred.read(), y, s, T_OUT)) }),
+    onProgress: async (it, r, pred) => {
+      const point = { it, residual: r, relL2: mean(perStep(await pred.read(), y, s, T_OUT)) };
+      trace.push(point);
+      const at = ((performance.now() - start) / 1000).toFixed(1);
+      console.error(JSON.stringify({ window: i, ...point, seconds: Number(at) })); // progress
+    },
   };
   if (arg.alpha) opts.alpha = Number(arg.alpha);
   if (arg.modes) opts.modes = arg.modes.split(',').map(Number);

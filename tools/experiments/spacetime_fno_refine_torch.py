@@ -104,7 +104,7 @@ def d_dt_matrix(t, dt):
 class Residual:
     """H^-1 norm of the NS residual of windows [B, n, n, T] (ns_residual.ts, spectral dw/dt)."""
 
-    def __init__(self, n, t, dt, nu=1e-3, alpha=10**-1.5, drop_last=0):
+    def __init__(self, n, t, dt, nu=1e-3, alpha=10**-1.5, drop_last=0, variant='spectral', h=1e-3):
         i = torch.arange(n)
         kx = torch.where(2 * i >= n, i - n, i).double()[:, None].expand(n, n // 2 + 1)
         j = torch.arange(n // 2 + 1)
@@ -123,6 +123,8 @@ class Residual:
         for k in ('u', 'v', 'dx', 'dy', 'dealias', 'visc'):
             setattr(self, k, getattr(self, k).to(torch.complex64))
         self.D, self.n, self.drop = d_dt_matrix(t, dt), n, drop_last
+        self.variant, self.h = variant, h
+        self.denom = (1 / (1 + h / 2 * nu * lap)).to(torch.complex64)
 
     def __call__(self, w):
         n = self.n
@@ -130,9 +132,14 @@ class Residual:
         b2 = lambda z: torch.fft.irfft2(z, s=(n, n), norm='forward')  # noqa: E731
         frames = w.permute(0, 3, 1, 2)
         wh = f2(frames)
-        wt = f2((w @ self.D).permute(0, 3, 1, 2) - self.f)
-        nl = self.dealias * f2(b2(wh * self.u) * b2(wh * self.dx) + b2(wh * self.v) * b2(wh * self.dy))
-        r = wt + nl + wh * self.visc
+        nlin = lambda z: self.dealias * f2(b2(z * self.u) * b2(z * self.dx) + b2(z * self.v) * b2(z * self.dy))  # noqa: E731
+        if self.variant == 'spectral':
+            wt = f2((w @ self.D).permute(0, 3, 1, 2) - self.f)
+        else:  # one semi-implicit step of size h from each frame (ns_residual.ts 'implicit')
+            fh, h = f2(self.f), self.h
+            nxt = (wh + h * (fh - nlin(wh) - wh * self.visc)) * self.denom
+            wt, wh = (nxt - wh) / h - fh, nxt
+        r = wt + nlin(wh) + wh * self.visc
         if self.drop:
             r = r[:, :-self.drop]
         per = (r.abs() ** 2 * self.weight).sum((2, 3))
@@ -148,7 +155,7 @@ def main():
     for k, d in [('weights', None), ('config', None), ('data', None), ('first', '0'), ('n', '2'),
                  ('iterations', '50'), ('every', '10'), ('lr-weight', '1e-3'), ('lr-bias', '200'),
                  ('anchor', '1'), ('drop-last', '0'), ('schedule', 'constant'), ('modes', ''),
-                 ('alpha', str(10**-1.5)), ('threads', '1')]:
+                 ('alpha', str(10**-1.5)), ('threads', '1'), ('variant', 'spectral')]:
         ap.add_argument(f'--{k}', default=d)
     a = ap.parse_args()
     torch.set_num_threads(int(a.threads))
@@ -159,7 +166,8 @@ def main():
     modes = tuple(map(int, a.modes.split(','))) if a.modes else (
         max(cfg['modesX'], s // 4), max(cfg['modesY'], s // 4), cfg['modesT'] + 1)
     anchor, iters = int(a.anchor), int(a.iterations)
-    res = Residual(s, T_OUT + anchor, 1.0, alpha=float(a.alpha), drop_last=int(a.drop_last))
+    res = Residual(s, T_OUT + anchor, 1.0, alpha=float(a.alpha), drop_last=int(a.drop_last),
+                   variant=a.variant)
     rows = []
     for i in range(int(a.first), int(a.first) + int(a.n)):
         x, y = u[i:i + 1, ..., :T_IN], u[i:i + 1, ..., T_IN:T_IN + T_OUT]
