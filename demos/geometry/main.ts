@@ -65,7 +65,7 @@ async function refresh(): Promise<void> {
       shown = { pred: null, ref, err: null };
       redraw();
       if (points.length < 2) continue;
-      setState('running', `Predicting u at ${points.length / 2} points...`);
+      setState('loading', `Predicting u at ${points.length / 2} points...`);
       const pred = await model.predict(points, scene.sourceAtPoints());
       if (dirty) continue;
       const err = pred.map((v, k) => v - ref[k]);

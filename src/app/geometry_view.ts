@@ -34,7 +34,7 @@ export function drawPanel(canvas: HTMLCanvasElement, cam: Camera2D, d: PanelData
   ctx.strokeStyle = '#888';
   ctx.lineWidth = 1;
   ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
-  const r = Math.max(1.5, Math.min(5, 250 / Math.sqrt(d.points.length) / (cam.span / 1.15) / 4));
+  const r = Math.max(2, Math.min(9, (120 / Math.sqrt(d.points.length)) * (1.15 / cam.span)));
   for (let q = 0; q < d.points.length / 2; q++) {
     const [px, py] = cam.toScreen(d.points[2 * q], d.points[2 * q + 1]);
     ctx.fillStyle = d.values ? css(d.values[q] / d.range) : '#bbb';
@@ -42,7 +42,7 @@ export function drawPanel(canvas: HTMLCanvasElement, cam: Camera2D, d: PanelData
     ctx.arc(px, py, r, 0, 2 * Math.PI);
     ctx.fill();
   }
-  ctx.font = 'bold 16px system-ui, sans-serif';
+  ctx.font = 'bold 28px system-ui, sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   for (const m of d.marks) {
@@ -57,13 +57,13 @@ export function drawColorBar(canvas: HTMLCanvasElement, range: number, label: st
   const ctx = canvas.getContext('2d')!;
   const { width: w, height: h } = canvas;
   ctx.clearRect(0, 0, w, h);
-  const bar = h - 18;
+  const bar = h - 32; // canvases are drawn at twice their CSS size
   for (let px = 0; px < w; px++) {
     ctx.fillStyle = css((2 * px) / (w - 1) - 1);
     ctx.fillRect(px, 0, 1, bar);
   }
   ctx.fillStyle = getComputedStyle(canvas).color || '#000';
-  ctx.font = '12px system-ui, sans-serif';
+  ctx.font = '24px system-ui, sans-serif';
   ctx.textBaseline = 'bottom';
   const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
   ctx.textAlign = 'left';
