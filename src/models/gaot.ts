@@ -174,6 +174,13 @@ export class GAOT extends Module {
   forward({ geometry: g, f }: GAOTInputs): Tensor {
     if (!(g instanceof GAOTGeometry))
       throw new WgnoError('GAOT', 'geometry must come from `await model.prepare(points, queries)`');
+    const [h, w] = this.settings.latentTokens;
+    const scales = this.settings.magno.scales.length;
+    if (g.tokens.shape[0] !== h * w || g.encoderNeighbors.length !== scales)
+      throw new WgnoError(
+        'GAOT',
+        `geometry has ${g.tokens.shape[0]} tokens and ${g.encoderNeighbors.length} scales, this model ${h} x ${w} tokens and ${scales}: prepare it with this model`,
+      );
     const n = g.points.shape[0];
     if (f.shape.length !== 3 || f.shape[1] !== n || f.shape[2] !== this.settings.inChannels)
       throw new WgnoError(

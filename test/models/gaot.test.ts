@@ -202,6 +202,12 @@ describe('GAOT (node)', () => {
       'GAOT',
       /geometry must come from `await model.prepare/,
     );
+    const wider = new GAOT(rt, { ...TINY, latentTokens: [6, 4] });
+    expectWgnoError(
+      () => wider.forward({ geometry: g, f }),
+      'GAOT',
+      /geometry has 16 tokens and 1 scales, this model 6 x 4 tokens and 1: prepare it with this model/,
+    );
     g.destroy();
   });
 });
