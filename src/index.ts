@@ -284,7 +284,21 @@ export {
   type PoissonDataOptions,
   type PoissonCloud,
 } from './pde/poisson_dataset';
-export { loadFNO, type LoadedFNO, type SavedFNOConfig } from './models/load';
+export {
+  loadFNO,
+  loadModel,
+  type LoadedFNO,
+  type LoadedModel,
+  type SavedFNOConfig,
+} from './models/load';
+export {
+  buildModel,
+  parseModelConfig,
+  MODEL_KINDS,
+  type ModelKind,
+  type KindedModel,
+  type SavedModelConfig,
+} from './models/registry';
 export { FieldView, divergingColor, DIVERGING, type Rgb } from './viz/field_view';
 export { fieldImage } from './viz/field_image';
 export {
@@ -293,6 +307,7 @@ export {
   type NavierStokesDemoOptions,
   type DemoStats,
 } from './app/ns_demo';
+export type { RefinerSettings } from './app/ns_refiner';
 export { defineNavierStokesElement, type NavierStokesElement } from './app/ns_element';
 export type { TensorOptions } from './graph/engine';
 export type { KernelStyle } from './gpu/target';

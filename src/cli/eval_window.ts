@@ -20,6 +20,8 @@ export interface RefineArgs {
   refineLrBias?: number;
   /** [mx, my, mt] of the refined output layer. */
   refineModes?: [number, number, number];
+  /** H^-1 weight offset alpha of the residual norm. */
+  refineAlpha?: number;
   /** 'spectral' or 'implicit' dw/dt. */
   refineDwdt?: 'spectral' | 'implicit';
 }
@@ -126,6 +128,7 @@ function refineOptions(
     lrWeight: args.refineLrWeight,
     lrBias: args.refineLrBias,
     modes: args.refineModes,
+    alpha: args.refineAlpha,
     timeDerivative: args.refineDwdt,
     progressEvery: Math.max(1, Math.ceil(iterations / 20)),
     onProgress: (it) => {

@@ -164,6 +164,11 @@ function program(): Command {
       parseModes,
     )
     .option(
+      '--refine-alpha <alpha>',
+      "the H^-1 norm's weight offset alpha (default 10^-1.5)",
+      positive('--refine-alpha'),
+    )
+    .option(
       '--refine-dwdt <how>',
       "dw/dt of the residual: 'spectral' (default) or 'implicit'",
       parseDwdt,
