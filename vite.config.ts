@@ -62,6 +62,9 @@ const siteFiles = [
   'models/ns2d-fno-32/config.json',
   'models/ns2d-fno-32/history.safetensors',
   'models/ns2d-fno-32/README.md',
+  'models/poisson-gaot/weights.safetensors',
+  'models/poisson-gaot/config.json',
+  'models/poisson-gaot/README.md',
   'demos/fno-example/sample_input.npy',
   'demos/fno-example/sample_target.npy',
 ];
