@@ -33,6 +33,7 @@ const { values: arg } = parseArgs({
     lr: { type: 'string', default: '0.003' },
     'step-size': { type: 'string', default: '6' },
     seed: { type: 'string', default: '0' },
+    stride: { type: 'string', default: '1' }, // 2: every other grid point (32x32 -> 16x16)
     out: { type: 'string', default: 'fno_ensemble.json' },
   },
 });
@@ -58,7 +59,9 @@ const log = (...a) => console.log(`[${secs().toFixed(1)} s]`, ...a);
 
 /** Windows of TIN + 1 records: inputs [n, TIN, s, s] (channels first) and targets [n, 1, s, s]. */
 function windows(u, first, count) {
-  const [, s, , T] = u.shape;
+  const [, full, , T] = u.shape;
+  const st = Number(arg.stride);
+  const s = full / st;
   const per = T - TIN;
   const n = count * per;
   const x = new Float32Array(n * TIN * s * s);
@@ -67,7 +70,8 @@ function windows(u, first, count) {
   for (let b = first; b < first + count; b++)
     for (let t0w = 0; t0w < per; t0w++, k++)
       for (let p = 0; p < s * s; p++) {
-        const at = (b * s * s + p) * T + t0w;
+        const [i, j] = [Math.floor(p / s) * st, (p % s) * st];
+        const at = ((b * full + i) * full + j) * T + t0w;
         for (let t = 0; t < TIN; t++) x[(k * TIN + t) * s * s + p] = u.data[at + t];
         y[k * s * s + p] = u.data[at + TIN];
       }
