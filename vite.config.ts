@@ -65,6 +65,9 @@ const siteFiles = [
   'models/poisson-gaot/weights.safetensors',
   'models/poisson-gaot/config.json',
   'models/poisson-gaot/README.md',
+  'models/poisson-gino/weights.safetensors',
+  'models/poisson-gino/config.json',
+  'models/poisson-gino/README.md',
   'demos/fno-example/sample_input.npy',
   'demos/fno-example/sample_target.npy',
 ];
