@@ -4,7 +4,7 @@
 //
 //   WGNO_DIST=/tmp/wgno-dist/wgno.js node tools/experiments/spacetime_fno_refine.mjs \
 //     --weights models/ns2d-refiner/weights.safetensors --config models/ns2d-refiner/config.json \
-//     --data ns64_test.safetensors --n 2 --iterations 50 [--variant spectral|implicit]
+//     --data ns64_test.safetensors --n 2 [--iterations 100] [--variant spectral|implicit]
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
@@ -18,13 +18,13 @@ const { values: arg } = parseArgs({
     data: { type: 'string' },
     first: { type: 'string', default: '0' },
     n: { type: 'string', default: '2' },
-    iterations: { type: 'string', default: '50' },
+    iterations: { type: 'string', default: '100' },
     every: { type: 'string', default: '10' },
     variant: { type: 'string', default: 'spectral' },
-    'lr-weight': { type: 'string', default: '1e-4' },
-    'lr-bias': { type: 'string', default: '0.2' },
+    'lr-weight': { type: 'string', default: '' },
+    'lr-bias': { type: 'string', default: '' },
     modes: { type: 'string', default: '' },
-    anchor: { type: 'string', default: '1' },
+    anchor: { type: 'string', default: '' },
     schedule: { type: 'string', default: 'constant' },
     'drop-last': { type: 'string', default: '0' },
     alpha: { type: 'string', default: '' },
@@ -73,9 +73,7 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
     iterations: Number(arg.iterations),
     progressEvery: Number(arg.every),
     timeDerivative: arg.variant,
-    lrWeight: Number(arg['lr-weight']),
-    lrBias: Number(arg['lr-bias']),
-    anchor: Number(arg.anchor),
+
     schedule: arg.schedule,
     dropLast: Number(arg['drop-last']),
     onProgress: async (it, r, pred) => {
@@ -85,7 +83,11 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
       console.error(JSON.stringify({ window: i, ...point, seconds: Number(at) })); // progress
     },
   };
+  // Absent flags leave refine()'s defaults (tuned on models/ns2d-refiner).
   if (arg.alpha) opts.alpha = Number(arg.alpha);
+  if (arg['lr-weight']) opts.lrWeight = Number(arg['lr-weight']);
+  if (arg['lr-bias']) opts.lrBias = Number(arg['lr-bias']);
+  if (arg.anchor) opts.anchor = Number(arg.anchor);
   if (arg.modes) opts.modes = arg.modes.split(',').map(Number);
   const refined = await refine(model, xt, opts);
   const seconds = (performance.now() - start) / 1000;

@@ -6,7 +6,8 @@ SwiftShader is too slow for a sweep. The chosen settings are then run through wg
 
     /usr/bin/python3 tools/experiments/spacetime_fno_refine_torch.py --weights w.safetensors \
         --config config.json --data ns64_test.safetensors --first 0 --n 2 --iterations 50 \
-        --lr-weight 1e-3 --lr-bias 200 --anchor 1 --drop-last 0 --schedule cosine
+        [--lr-weight 1e-2 --lr-bias 200 --anchor 3 --alpha 1 --drop-last 0 --schedule constant]
+        (the defaults are refine()'s)
 
 Prints one JSON line per window (plain and refined relative L2 per predicted step, and the
 residual norm and mean error every --every iterations) and a summary line.
@@ -153,9 +154,9 @@ def per_step(pred, y):
 def main():
     ap = argparse.ArgumentParser()
     for k, d in [('weights', None), ('config', None), ('data', None), ('first', '0'), ('n', '2'),
-                 ('iterations', '50'), ('every', '10'), ('lr-weight', '1e-3'), ('lr-bias', '200'),
-                 ('anchor', '1'), ('drop-last', '0'), ('schedule', 'constant'), ('modes', ''),
-                 ('alpha', str(10**-1.5)), ('threads', '1'), ('variant', 'spectral')]:
+                 ('iterations', '100'), ('every', '10'), ('lr-weight', '1e-2'), ('lr-bias', ''),
+                 ('anchor', '3'), ('drop-last', '0'), ('schedule', 'constant'), ('modes', ''),
+                 ('alpha', '1'), ('threads', '1'), ('variant', 'spectral')]:
         ap.add_argument(f'--{k}', default=d)
     a = ap.parse_args()
     torch.set_num_threads(int(a.threads))
@@ -177,7 +178,8 @@ def main():
         q = widened(p, cfg, modes)
         ws = [q[f'conv.weight.{g}'] for g in range(4)]
         bs = [q[f'conv.bias.{g}'] for g in range(4)]
-        lrs = (float(a.lr_weight), float(a.lr_bias))
+        # refine()'s defaultBiasLr for fftNorm 'backward': 200 at 64x64, scaled with the grid.
+        lrs = (float(a.lr_weight), float(a.lr_bias) if a.lr_bias else 200 * (s / 64) ** 2)
         opt = torch.optim.Adam([{'params': ws, 'lr': lrs[0]}, {'params': bs, 'lr': lrs[1]}])
         trace = []
         for it in range(iters + 1):
