@@ -99,7 +99,8 @@ export async function tfFno(
   const mats = dftMatrices(H, W, m1, m2);
   const vars: tf.Variable[] = [];
   const v = (t: tf.Tensor, name: string) => {
-    const x = tf.variable(t, true, name.replace(/[^A-Za-z0-9_]/g, '_'));
+    // TF.js names variables globally: one model per size in a page needs the size in the name.
+    const x = tf.variable(t, true, `${name.replace(/[^A-Za-z0-9_]/g, '_')}_b${B}_${size}`);
     vars.push(x);
     return x;
   };
