@@ -48,14 +48,16 @@ export function saturatedRed(pixels: number[][], x0: number, x1: number): number
   return pixels.slice(x0, x1).filter((p) => p.every((v, c) => Math.abs(v - red[c]) <= 3)).length;
 }
 
-/** The page boxes of the demo's parts (panels, bars, readout, plot), to compare layouts. */
+/** The page boxes (page coordinates) of the demo's parts (panels, bars, readout, plot), to compare layouts. */
 export const boxes = (page: Page): Promise<Record<string, number[]>> =>
   page.evaluate(() => {
     const out: Record<string, number[]> = {};
     const parts = document.querySelectorAll('.wgno-ns > *, .wgno-ns-panel > *, .more');
     parts.forEach((el, k) => {
+      // Page coordinates: clicking a control may scroll it into view, which is not a layout move.
       const r = el.getBoundingClientRect();
-      out[`${k} ${el.className || el.tagName}`] = [r.x, r.y, r.width, r.height].map(Math.round);
+      const [x, y] = [r.x + window.scrollX, r.y + window.scrollY];
+      out[`${k} ${el.className || el.tagName}`] = [x, y, r.width, r.height].map(Math.round);
     });
     return out;
   });
