@@ -150,12 +150,12 @@ function program(): Command {
     )
     .option(
       '--refine-lr-weight <lr>',
-      "refinement's Adam rate of the spectral weights (default 1e-4)",
+      "refinement's Adam rate of the spectral weights (default refine()'s, 1e-2)",
       positive('--refine-lr-weight'),
     )
     .option(
       '--refine-lr-bias <lr>',
-      "refinement's Adam rate of the complex bias (default 0.2)",
+      "refinement's Adam rate of the complex bias (default refine()'s: 200 at 64x64, scaled with the grid)",
       positive('--refine-lr-bias'),
     )
     .option(
@@ -165,7 +165,7 @@ function program(): Command {
     )
     .option(
       '--refine-alpha <alpha>',
-      "the H^-1 norm's weight offset alpha (default 10^-1.5)",
+      "the H^-1 norm's weight offset alpha (default refine()'s, 1)",
       positive('--refine-alpha'),
     )
     .option(
