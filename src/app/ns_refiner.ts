@@ -195,6 +195,7 @@ export class DemoRefiner {
         },
       });
       const refined = await r.prediction.read();
+      r.destroy(); // one window after another: free each refinement's step and layer
       if (generation !== this.generation) return;
       win.refined = refined;
       for (const t of win.truth.keys()) this.score(win, t);

@@ -105,6 +105,7 @@ export async function evaluateWindows(
       const done = (it: number) => bar.update(j * K + Math.min(it, K), total);
       const r = await refine(model, x, refineOptions(w, args, K, done, signal));
       refined.push(perFrameRelL2(await r.prediction.read(), truth, w.tOut));
+      r.destroy();
     }
     bar.update(K === undefined ? j + 1 : (j + 1) * K, total);
     x.destroy();

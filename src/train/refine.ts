@@ -8,6 +8,7 @@
  */
 import { WgnoError, fmtShape } from '../errors';
 import type { Tensor } from '../graph/tensor';
+import type { Step } from '../graph/executor';
 import type { Runtime } from '../runtime/runtime';
 import { Rng } from '../random';
 import type { SpaceTimeFNO } from '../models/spacetime_fno';
@@ -77,6 +78,13 @@ export interface Refined {
   layer: OutConv;
   /** [iteration, residual norm] at every progress point. */
   history: [number, number][];
+  /**
+   * Frees what the refinement allocated on the GPU: the prediction's step, the widened layer's
+   * parameters and Adam's moments, the copies of the latent and the input. A page that refines
+   * window after window calls it once it has read the prediction; afterwards neither
+   * `prediction` nor `layer` can be used.
+   */
+  destroy(): void;
 }
 
 /** Copies a trained [.., mx, my, mt] group into a larger [.., Mx, My, Mt] one (zeros elsewhere). */
@@ -183,6 +191,11 @@ export async function refine(
   const [b, n, ny] = x.shape;
   if (x.shape.length !== 4 || b !== 1 || n !== ny)
     throw new WgnoError('refine', `input ${fmtShape(x.shape)} must be one window [1, n, n, T_in]`);
+  if (opts.schedule !== undefined && opts.schedule !== 'constant' && opts.schedule !== 'cosine')
+    throw new WgnoError(
+      'refine',
+      `schedule must be 'constant' or 'cosine', got '${opts.schedule}'`,
+    );
   const steps = opts.outSteps ?? model.config.outputSteps ?? x.shape[3];
   const from = model.outputOperator.opts.modes;
   const modes =
@@ -209,32 +222,41 @@ export async function refine(
     label: 'refine',
   });
   const iterations = opts.iterations ?? 100;
-  if (opts.schedule !== undefined && opts.schedule !== 'constant' && opts.schedule !== 'cosine')
-    throw new WgnoError(
-      'refine',
-      `schedule must be 'constant' or 'cosine', got '${opts.schedule}'`,
-    );
   const every = opts.progressEvery ?? 10;
   const history: [number, number][] = [];
   const base = optimizer.lr;
-  for (let i = 0; i < iterations; i++) {
-    if (opts.schedule === 'cosine')
-      optimizer.lr = base * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * i) / iterations)));
-    step.run(); // loss and prediction of the current layer, then the Adam update
-    if (opts.onProgress && (i % every === 0 || i === iterations - 1)) {
-      const r = (await loss.read())[0];
-      history.push([i, r]);
-      await opts.onProgress(i, r, prediction);
+  let final: Step | undefined;
+  const destroy = () => {
+    step.destroy();
+    final?.destroy();
+    for (const [, t] of optimizer.stateTensors()) t.destroy();
+    for (const p of layer.parameters()) p.destroy();
+    fixed.destroy();
+    input.destroy();
+  };
+  try {
+    for (let i = 0; i < iterations; i++) {
+      if (opts.schedule === 'cosine')
+        optimizer.lr = base * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * i) / iterations)));
+      step.run(); // loss and prediction of the current layer, then the Adam update
+      if (opts.onProgress && (i % every === 0 || i === iterations - 1)) {
+        const r = (await loss.read())[0];
+        history.push([i, r]);
+        await opts.onProgress(i, r, prediction);
+      }
     }
-  }
-  // One more forward for the prediction of the last update (loss and prediction, no update).
-  const final = await rt.compile({ outputs: [loss, prediction], label: 'refine.final' });
-  final.run();
-  if (opts.onProgress) {
-    const r = (await loss.read())[0];
-    history.push([iterations, r]);
-    await opts.onProgress(iterations, r, prediction);
+    // One more forward for the prediction of the last update (loss and prediction, no update).
+    final = await rt.compile({ outputs: [loss, prediction], label: 'refine.final' });
+    final.run();
+    if (opts.onProgress) {
+      const r = (await loss.read())[0];
+      history.push([iterations, r]);
+      await opts.onProgress(iterations, r, prediction);
+    }
+  } catch (e) {
+    destroy(); // a cancelled or failed refinement leaves nothing allocated behind
+    throw e;
   }
   step.destroy();
-  return { prediction, layer, history };
+  return { prediction, layer, history, destroy };
 }

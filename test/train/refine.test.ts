@@ -37,6 +37,8 @@ describe('refine (node)', () => {
     const before = await model.stateDict();
     const zero = await refine(model, x, { dt: 1, outSteps: 3, iterations: 0 });
     expect(relL2(await zero.prediction.read(), plain)).toBeLessThan(1e-5);
+    zero.destroy(); // what a page refining window after window does: nothing stays allocated
+    await expect(zero.layer.parameters()[0].read()).rejects.toThrow(/destroyed/);
     const history: [number, number][] = [];
     const refined = await refine(model, x, {
       dt: 1,

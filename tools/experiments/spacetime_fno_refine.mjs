@@ -92,6 +92,7 @@ for (let i = Number(arg.first); i < Number(arg.first) + Number(arg.n); i++) {
   const refined = await refine(model, xt, opts);
   const seconds = (performance.now() - start) / 1000;
   const after = perStep(await refined.prediction.read(), y, s, T_OUT);
+  refined.destroy();
   const row = { window: i, s, plain, refined: after, trace, seconds };
   rows.push(row);
   console.log(JSON.stringify(row));
