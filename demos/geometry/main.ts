@@ -2,7 +2,7 @@
  * Geometry page: a point-cloud operator trained on the Poisson benchmark (models/poisson-gaot or poisson-gino,
  * tools/experiments/gaot_poisson.mjs) runs on the cloud the user draws or uploads, beside the
  * finite-difference solution and the error. URL parameters: model (folder under models/, default
- * poisson-gaot), points (initial cloud size, default 400), seed (initial source).
+ * poisson-gino: the GAOT weights shipped so far are barely trained, docs/gaot.md), points (initial cloud size, default 400), seed (initial source).
  * The page's state for tests is window.wgnoGeometry.
  */
 import { init } from '../../src/index';
@@ -14,7 +14,7 @@ import { drawColorBar, drawPanel } from '../../src/app/geometry_view';
 import { runPage, setState } from '../page';
 
 const q = new URLSearchParams(location.search);
-const MODEL_DIR = q.get('model') ?? 'poisson-gaot';
+const MODEL_DIR = q.get('model') ?? 'poisson-gino';
 const INITIAL_POINTS = Number(q.get('points') ?? 400);
 let seed = Number(q.get('seed') ?? 1);
 

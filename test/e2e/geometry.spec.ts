@@ -56,5 +56,12 @@ test('predicts on the cloud, follows a drawn point, reports a bad upload', async
   await expect(line).toHaveText(/line 3: "0.3,oops" is not x,y or x,y,f/);
   expect((await state(page))!.points).toBe(151); // the cloud is unchanged
   await page.screenshot({ path: testInfo.outputPath('geometry.png'), fullPage: true });
+
+  // The same page runs the shipped GAOT (models/poisson-gaot) on a cloud.
+  await page.goto('/demos/geometry/index.html?points=120&model=poisson-gaot');
+  await expectState(page, 'done');
+  const gaot = (await state(page))!;
+  expect(gaot.prediction).toHaveLength(120);
+  expect(gaot.prediction.every(Number.isFinite)).toBe(true);
   expect(errors).toEqual([]);
 });
