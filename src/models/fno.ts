@@ -84,6 +84,39 @@ function positiveInt(name: string, v: unknown): number {
  * model.loadStateDict(readSafetensors(bytes));
  * const y = model.forward(rt.tensor(data, [4, 3, 64, 64]));
  */
+/** The layers an FNO's body runs through (FNO's, or PopulationFNO's per-member versions). */
+export interface FNOParts {
+  readonly embedding: { forward(x: Tensor): Tensor } | null;
+  readonly lifting: { forward(x: Tensor): Tensor };
+  readonly blocks: { forward(x: Tensor): Tensor };
+  readonly projection: { forward(x: Tensor): Tensor };
+}
+
+/**
+ * Grid embedding, lifting, domain padding, the blocks, crop and projection of x [batch, in,
+ * n_1, ..., n_d] (the resolution checked against the modes first, naming `op`): the one body of
+ * FNO and PopulationFNO.
+ */
+export function fnoBody(
+  op: string,
+  m: FNOParts,
+  c: Pick<FNOConfig, 'nModes' | 'domainPadding'>,
+  x: Tensor,
+): Tensor {
+  const spatial = x.shape.slice(2);
+  const padded = spatial.map((n) => n + 2 * (c.domainPadding ? pyRound(c.domainPadding * n) : 0));
+  checkResolution(op, c.nModes, spatial, padded);
+  if (m.embedding) x = m.embedding.forward(x);
+  x = m.lifting.forward(x);
+  const padding = c.domainPadding
+    ? [0, 0, ...x.shape.slice(2).map((n) => pyRound(c.domainPadding! * n))]
+    : null;
+  if (padding) x = pad(x, padding, padding);
+  x = m.blocks.forward(x);
+  if (padding) x = crop(x, padding, padding);
+  return m.projection.forward(x);
+}
+
 export class FNO extends Module {
   /** The config with every default filled in. */
   readonly config: Required<
@@ -171,18 +204,8 @@ export class FNO extends Module {
         `input [${x.shape.join(', ')}] must be [batch, ${c.inChannels}, ${d} spatial axes]`,
       );
     }
-    const spatial = x.shape.slice(2);
-    const padded = spatial.map((n) => n + 2 * (c.domainPadding ? pyRound(c.domainPadding * n) : 0));
-    checkResolution('FNO', c.nModes, spatial, padded);
-    if (this.embedding) x = this.embedding.forward(x);
-    x = this.lifting.forward(x);
-    const padding = c.domainPadding
-      ? [0, 0, ...x.shape.slice(2).map((n) => pyRound(c.domainPadding! * n))]
-      : null;
-    if (padding) x = pad(x, padding, padding);
-    x = this.blocks.forward(x);
-    if (padding) x = crop(x, padding, padding);
-    return this.projection.forward(x);
+    const { embedding, lifting, blocks, projection } = this;
+    return fnoBody('FNO', { embedding, lifting, blocks, projection }, c, x);
   }
 }
 

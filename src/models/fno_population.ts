@@ -11,15 +11,13 @@ import type { Tensor } from '../graph/tensor';
 import type { HostTensor } from '../io/host_tensor';
 import { add, mul } from '../ops/binary';
 import { broadcastTo, reshape } from '../ops/layout';
-import { crop, pad } from '../ops/pad';
 import { gelu } from '../ops/unary';
 import { populationChannelLinear } from '../ops/population_channel_linear';
 import { Rng } from '../random';
 import { GridEmbedding } from '../nn/embedding';
 import { Module, uniformInit } from '../nn/module';
 import { PopulationChannelMLP, PopulationSpectralConv, stackDraws } from '../nn/population_layers';
-import { FNO, pyRound, type FNOConfig } from './fno';
-import { checkResolution } from './checks';
+import { FNO, fnoBody, pyRound, type FNOConfig } from './fno';
 
 /**
  * P FNOs evaluated together: x [B, in, ...] (every member sees the same inputs) or
@@ -82,22 +80,12 @@ export class PopulationFNO extends Module {
       );
     const one = shared ? s : s.slice(1);
     const B = one[0];
-    const spatial = one.slice(2);
-    const padded = spatial.map((n) => n + 2 * (c.domainPadding ? pyRound(c.domainPadding * n) : 0));
-    checkResolution('PopulationFNO', c.nModes, spatial, padded);
     x = reshape(shared ? broadcastTo(reshape(x, [1, ...s]), [P, ...s]) : x, [
       P * B,
       ...one.slice(1),
     ]);
-    if (this.embedding) x = this.embedding.forward(x);
-    x = this.lifting.forward(x);
-    const padding = c.domainPadding
-      ? [0, 0, ...x.shape.slice(2).map((n) => pyRound(c.domainPadding! * n))]
-      : null;
-    if (padding) x = pad(x, padding, padding);
-    x = this.blocks.forward(x);
-    if (padding) x = crop(x, padding, padding);
-    x = this.projection.forward(x);
+    const { embedding, lifting, blocks, projection } = this;
+    x = fnoBody('PopulationFNO', { embedding, lifting, blocks, projection }, c, x);
     return reshape(x, [P, B, ...x.shape.slice(1)]);
   }
 
