@@ -8,6 +8,7 @@
 import { WgnoError, fmtShape } from '../errors';
 import { checkHostTensor, type HostTensor } from '../io/host_tensor';
 import { Rng } from '../random';
+import { interpolateGrid } from './poisson';
 
 /** Options of `samplePointCloud`. */
 export interface PointCloudOptions {
@@ -53,7 +54,7 @@ export function samplePointCloud(
     for (let p = 0; p < count; p++)
       values[b * count + p] = nodes
         ? f[nodes[p]]
-        : bilinear(f, s, points[2 * p], points[2 * p + 1]);
+        : interpolateGrid(f, s, points[2 * p], points[2 * p + 1]);
   }
   return {
     points: { dtype: 'f32', shape: [count, 2], data: points },
@@ -92,17 +93,4 @@ function pickNodes(rng: Rng, s: number, count: number): Uint32Array {
     [order[p], order[q]] = [order[q], order[p]];
   }
   return order.subarray(0, count);
-}
-
-/** Bilinear interpolation of f [s, s] at (x, y) in [0, 1]^2; exact at nodes. */
-function bilinear(f: Float32Array, s: number, x: number, y: number): number {
-  const gx = x * (s - 1);
-  const gy = y * (s - 1);
-  const i = Math.min(Math.floor(gx), s - 2);
-  const j = Math.min(Math.floor(gy), s - 2);
-  const [tx, ty] = [gx - i, gy - j];
-  const n = i * s + j;
-  const low = (1 - ty) * f[n] + ty * f[n + 1];
-  const high = (1 - ty) * f[n + s] + ty * f[n + s + 1];
-  return (1 - tx) * low + tx * high;
 }
